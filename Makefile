@@ -1,0 +1,63 @@
+# Genre Desktop: `make run` starts the app, `make test` runs every check. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed-dev
+TRAIN_STAMP := $(VENV)/.installed-train
+GTZAN  ?= ../shared/gtzan
+
+.PHONY: run test lint typecheck pytest train bench package screenshots clean help
+
+help:
+	@echo "make run          set up .venv and start Genre Desktop"
+	@echo "make test         set up .venv, then lint (ruff), type-check (mypy) and pytest"
+	@echo "make train        rebuild models/ from $(GTZAN) (installs TensorFlow; ~20 min on 2 cores)"
+	@echo "make bench        speed and memory benchmarks (benchmarks/RESULTS.md)"
+	@echo "make package      PyInstaller bundle in dist/GenreDesktop/"
+	@echo "make screenshots  PNGs of the app in docs/screenshots/"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(TRAIN_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,train]"
+	# musicnn's declared dependencies are from 2019: only its checkpoints are used
+	$(PY) -m pip install --quiet --no-deps musicnn==0.1.0
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/genre-desktop
+
+lint: $(STAMP)
+	$(BIN)/ruff check genre_desktop tests benchmarks packaging
+	$(BIN)/ruff format --check genre_desktop tests benchmarks packaging
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+train: $(TRAIN_STAMP)
+	$(PY) -m genre_desktop.core.training.train --data $(GTZAN) --out models
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+package: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,package]"
+	$(PY) packaging/build.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m genre_desktop.ui.screenshots docs/screenshots
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

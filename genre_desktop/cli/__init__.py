@@ -1,0 +1,59 @@
+"""Command-line interface: one module per subcommand, argparse, JSON Lines for scripts.
+
+Exit codes: 0 done; 1 nothing succeeded (or a failure that stopped the command);
+2 bad usage; 3 another process holds the library's write lock; 130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from genre_desktop import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+SUBCOMMANDS = ("tags", "classify", "retag", "history", "undo", "similar", "config")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from genre_desktop.cli import classify, config_cmd, retag, similar, tags, undo
+
+    parser = argparse.ArgumentParser(
+        prog="genre-desktop",
+        description="Classify, tag and explore a music collection by how it sounds. Without a command, the app opens.",
+        epilog="Exit codes: 0 ok, 1 nothing succeeded, 2 usage, 3 library busy, 130 interrupted.",
+    )
+    parser.add_argument("--version", "-V", action="version", version=f"genre-desktop {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="check the model, decoding and tag writing, then exit")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="library database folder (default: the user data folder; env GENRE_DESKTOP_DATA_DIR)")
+    common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (tags, classify, retag, undo, similar, config_cmd):
+        module.register(sub, common)
+    return parser
+
+
+def run_cli(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
+    if getattr(args, "self_test", False):
+        from genre_desktop.cli.selftest import self_test
+
+        return self_test()
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,89 @@
+"""`genre-desktop history` and `genre-desktop undo [BATCH]`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+from genre_desktop.cli.common import EXIT, emit_json, open_library, table
+from genre_desktop.core import journal
+from genre_desktop.core.lock import WriteLock
+from genre_desktop.errors import BusyError
+
+
+def register(sub, common) -> None:
+    h = sub.add_parser("history", parents=[common], help="list the batches of tag changes (newest last)")
+    h.add_argument("--json", action="store_true")
+    h.set_defaults(func=run_history)
+    u = sub.add_parser("undo", parents=[common], help="restore the genres a batch changed (default: the latest)")
+    u.add_argument("batch", nargs="?", type=int, help="batch id from `history`")
+    u.add_argument("--json", action="store_true")
+    u.add_argument("--id3v23", action="store_true", help="write ID3v2.3 when restoring MP3, WAV, AIFF")
+    u.set_defaults(func=run_undo)
+
+
+def _describe(b) -> str:
+    try:
+        d = json.loads(b.description)
+        return ", ".join(d.get("roots", [])) or b.description
+    except ValueError:
+        return b.description
+
+
+def run_history(args) -> int:
+    library = open_library(args)
+    rows = []
+    for b in library.batches():
+        when = dt.datetime.fromtimestamp(b.created_at).strftime("%Y-%m-%d %H:%M:%S")
+        if args.json:
+            emit_json({"batch": b.id, "time": when, "kind": b.kind, "state": b.state, "paths": _describe(b), "counts": b.counts, "undo_of": b.undo_of})
+        else:
+            counts = ", ".join(f"{n} {s}" for s, n in b.counts.items() if n)
+            rows.append([str(b.id), when, b.kind + (f" of {b.undo_of}" if b.undo_of else ""), b.state, counts or "no changes", _describe(b)])
+    if rows:
+        table(rows, ["batch", "time", "kind", "state", "changes", "paths"])
+    elif not args.json:
+        print("No tag changes yet.")
+    return EXIT.OK
+
+
+def run_undo(args) -> int:
+    library = open_library(args)
+    try:
+        lock = WriteLock(library.path.with_name("write.lock")).acquire()
+    except BusyError as exc:
+        print(f"genre-desktop: {exc.reason}", file=sys.stderr)
+        return EXIT.BUSY
+    try:
+        journal.recover(library)
+        batches = [b for b in library.batches() if b.kind != "undo" and b.state != "undone" and b.counts.get("written")]
+        if args.batch is not None:
+            target = library.batch(args.batch)
+            if target is None:
+                print(f"genre-desktop: no batch {args.batch} (see `genre-desktop history`)", file=sys.stderr)
+                return EXIT.USAGE
+        elif batches:
+            target = batches[-1]
+        else:
+            print("Nothing to undo.", file=sys.stderr)
+            return EXIT.OK
+        _, results = journal.undo_batch(library, target.id, id3_version=3 if args.id3v23 else 4)
+        restored = 0
+        for r in results:
+            if args.json:
+                emit_json({"path": r.path, "status": "restored" if r.state in ("written", "skipped") and not r.reason or r.state == "written" else r.state, "genres": r.new, "reason": r.reason})
+            elif r.state == "written" or (r.state == "skipped" and r.reason == "already has this genre"):
+                print(f"{r.path}: restored {'; '.join(r.new) or '(no genre)'}")
+            else:
+                print(f"{r.path}: {r.state}: {r.reason}", file=sys.stderr)
+            if r.state == "written" or (r.state == "skipped" and r.reason == "already has this genre"):
+                restored += 1
+        problems = len(results) - restored
+        if args.json:
+            emit_json({"summary": True, "batch": target.id, "restored": restored, "not_restored": problems})
+        else:
+            print(f"Batch {target.id}: {restored} restored, {problems} not restored.", file=sys.stderr)
+        return EXIT.OK if restored or not results else EXIT.FAILED
+    finally:
+        lock.release()

@@ -1,0 +1,1 @@
+"""Pure-Python core: no Qt, no TensorFlow (only core.training imports TensorFlow)."""

@@ -1,0 +1,458 @@
+"""The library cache: one SQLite file (WAL) holding tracks, analyses with their embeddings,
+and the journal of tag changes that undo reads.
+
+Schema changes are numbered migrations applied in order inside one transaction each, and
+`PRAGMA user_version` records the last one. Every multi-row update is one transaction, so
+a kill at any point leaves the database as it was before or after it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from genre_desktop.errors import LibraryError
+
+DB_NAME = "library.sqlite3"
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE roots (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        added_at REAL NOT NULL
+    );
+    CREATE TABLE tracks (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        format TEXT NOT NULL DEFAULT '',
+        codec TEXT NOT NULL DEFAULT '',
+        duration REAL NOT NULL DEFAULT 0,
+        sample_rate INTEGER NOT NULL DEFAULT 0,
+        channels INTEGER NOT NULL DEFAULT 0,
+        title TEXT NOT NULL DEFAULT '',
+        artist TEXT NOT NULL DEFAULT '',
+        album TEXT NOT NULL DEFAULT '',
+        genres TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        scanned_at REAL NOT NULL
+    );
+    CREATE TABLE analyses (
+        track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+        model_version TEXT NOT NULL,
+        genre TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        probabilities TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '[]',
+        embedding BLOB,
+        windows INTEGER NOT NULL DEFAULT 0,
+        analysed_at REAL NOT NULL,
+        PRIMARY KEY (track_id, model_version)
+    );
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        created_at REAL NOT NULL,
+        kind TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL DEFAULT 'open',
+        undo_of INTEGER REFERENCES batches(id)
+    );
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        field TEXT NOT NULL DEFAULT 'genre',
+        old_value TEXT NOT NULL,
+        new_value TEXT NOT NULL,
+        state TEXT NOT NULL,
+        error TEXT,
+        size_after INTEGER,
+        mtime_ns_after INTEGER,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX changes_batch ON changes(batch_id);
+    CREATE INDEX changes_path ON changes(path);
+    """,
+]
+
+CHANGE_STATES = ("planned", "written", "failed", "skipped", "undone")
+
+
+@dataclass
+class Track:
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    format: str = ""
+    codec: str = ""
+    duration: float = 0.0
+    sample_rate: int = 0
+    channels: int = 0
+    title: str = ""
+    artist: str = ""
+    album: str = ""
+    genres: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def genre(self) -> str:
+        return "; ".join(self.genres)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or Path(self.path).stem
+
+
+@dataclass
+class Analysis:
+    """What the model says about one track."""
+
+    model_version: str
+    genre: str  # internal label, e.g. 'hiphop'
+    confidence: float
+    probabilities: dict[str, float]  # label -> probability, all ten
+    tags: list[tuple[str, float]] = field(default_factory=list)  # descriptive tags, best first
+    embedding: np.ndarray | None = None
+    windows: int = 0
+
+    def ranked(self) -> list[tuple[str, float]]:
+        return sorted(self.probabilities.items(), key=lambda kv: -kv[1])
+
+
+@dataclass
+class Change:
+    id: int
+    batch_id: int
+    path: str
+    old: list[str]
+    new: list[str]
+    state: str
+    error: str | None
+    size_after: int | None
+    mtime_ns_after: int | None
+
+
+@dataclass
+class Batch:
+    id: int
+    created_at: float
+    kind: str
+    description: str
+    state: str
+    undo_of: int | None
+    counts: dict[str, int]
+
+
+def default_path(data_dir: Path) -> Path:
+    return data_dir / DB_NAME
+
+
+class Library:
+    """One connection to the library database. Use one Library per thread."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=30000")
+            self._lock = threading.RLock()
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"cannot open the library database: {exc}", self.path) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        with self.transaction() as db:
+            current = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if current > len(MIGRATIONS):
+                raise LibraryError(f"database schema {current} is newer than this app knows ({len(MIGRATIONS)})", self.path)
+            for number in range(current, len(MIGRATIONS)):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    # -- roots ---------------------------------------------------------------------------
+    def add_root(self, path: str | os.PathLike[str]) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)", (str(path), time.time()))
+
+    def roots(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT path FROM roots ORDER BY path")]
+
+    def remove_root(self, path: str | os.PathLike[str]) -> int:
+        """Forget a folder and its tracks (the files are not touched). Returns tracks removed."""
+        root = str(path)
+        with self.transaction() as db:
+            db.execute("DELETE FROM roots WHERE path = ?", (root,))
+            others = [r[0] for r in db.execute("SELECT path FROM roots")]
+            ids = [
+                r["id"]
+                for r in db.execute("SELECT id, path FROM tracks WHERE path = ? OR path LIKE ? ESCAPE '\\'", (root, _like_prefix(root)))
+                if not any(_is_under(r["path"], o) for o in others)
+            ]
+            db.executemany("DELETE FROM tracks WHERE id = ?", [(i,) for i in ids])
+        return len(ids)
+
+    # -- tracks --------------------------------------------------------------------------
+    def known_stats(self, roots: Iterable[str] | None = None) -> dict[str, tuple[int, int, int]]:
+        """path -> (size, mtime_ns, id), for tracks under `roots` (all if None)."""
+        out = {}
+        for r in self.db.execute("SELECT id, path, size, mtime_ns FROM tracks"):
+            if roots is None or any(_is_under(r["path"], root) for root in roots):
+                out[r["path"]] = (r["size"], r["mtime_ns"], r["id"])
+        return out
+
+    def upsert_track(self, t: Track, db: sqlite3.Connection | None = None) -> int:
+        """Insert or update by path; a changed file loses its analyses. Returns the id."""
+        conn = db or self.db
+        row = conn.execute("SELECT id, size, mtime_ns FROM tracks WHERE path = ?", (t.path,)).fetchone()
+        values = (t.size, t.mtime_ns, t.format, t.codec, t.duration, t.sample_rate, t.channels, t.title, t.artist, t.album, json.dumps(t.genres), t.error, time.time())
+        if row is None:
+            cur = conn.execute(
+                "INSERT INTO tracks(size, mtime_ns, format, codec, duration, sample_rate, channels, title, artist, album, genres, error, scanned_at, path)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, t.path),
+            )
+            return int(cur.lastrowid or 0)
+        if (row["size"], row["mtime_ns"]) != (t.size, t.mtime_ns):
+            conn.execute("DELETE FROM analyses WHERE track_id = ?", (row["id"],))
+        conn.execute(
+            "UPDATE tracks SET size=?, mtime_ns=?, format=?, codec=?, duration=?, sample_rate=?, channels=?, title=?, artist=?, album=?, genres=?, error=?, scanned_at=? WHERE id=?",
+            (*values, row["id"]),
+        )
+        return int(row["id"])
+
+    def add_tracks(self, tracks: Iterable[Track]) -> list[int]:
+        with self.transaction() as db:
+            return [self.upsert_track(t, db) for t in tracks]
+
+    def move_track(self, track_id: int, new_path: str) -> None:
+        """A renamed file keeps its analysis."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM tracks WHERE path = ? AND id != ?", (new_path, track_id))
+            db.execute("UPDATE tracks SET path = ? WHERE id = ?", (new_path, track_id))
+
+    def remove_tracks(self, ids: Iterable[int]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM tracks WHERE id = ?", [(i,) for i in ids])
+
+    def track(self, key: int | str) -> Track | None:
+        col = "id" if isinstance(key, int) else "path"
+        row = self.db.execute(f"SELECT * FROM tracks WHERE {col} = ?", (key,)).fetchone()
+        return _track(row) if row else None
+
+    def tracks(self, roots: Iterable[str] | None = None) -> list[Track]:
+        rows = self.db.execute("SELECT * FROM tracks ORDER BY path").fetchall()
+        out = [_track(r) for r in rows]
+        if roots is not None:
+            roots = list(roots)
+            out = [t for t in out if any(_is_under(t.path, r) for r in roots)]
+        return out
+
+    def track_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM tracks").fetchone()[0])
+
+    def after_write(self, path: str, genres: list[str], size: int, mtime_ns: int) -> None:
+        """A tag write we verified: new genre and stat, the analysis stays valid (the audio
+        is byte-identical), and the next scan skips the file."""
+        with self.transaction() as db:
+            db.execute("UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?", (json.dumps(genres), size, mtime_ns, path))
+
+    # -- analyses ------------------------------------------------------------------------
+    def save_analysis(self, track_id: int, a: Analysis, db: sqlite3.Connection | None = None) -> None:
+        emb = None if a.embedding is None else np.asarray(a.embedding, dtype=np.float16).tobytes()
+        (db or self.db).execute(
+            "INSERT OR REPLACE INTO analyses(track_id, model_version, genre, confidence, probabilities, tags, embedding, windows, analysed_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (track_id, a.model_version, a.genre, a.confidence, json.dumps(a.probabilities), json.dumps(a.tags), emb, a.windows, time.time()),
+        )
+
+    def save_analyses(self, items: Iterable[tuple[int, Analysis]]) -> None:
+        with self.transaction() as db:
+            for track_id, a in items:
+                self.save_analysis(track_id, a, db)
+
+    def analysis(self, track_id: int, model_version: str) -> Analysis | None:
+        row = self.db.execute("SELECT * FROM analyses WHERE track_id=? AND model_version=?", (track_id, model_version)).fetchone()
+        return _analysis(row) if row else None
+
+    def analyses(self, model_version: str) -> dict[int, Analysis]:
+        rows = self.db.execute("SELECT * FROM analyses WHERE model_version=?", (model_version,))
+        return {r["track_id"]: _analysis(r) for r in rows}
+
+    def needs_analysis(self, model_version: str) -> list[Track]:
+        rows = self.db.execute(
+            "SELECT t.* FROM tracks t WHERE t.error IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM analyses a WHERE a.track_id = t.id AND a.model_version = ?) ORDER BY t.path",
+            (model_version,),
+        )
+        return [_track(r) for r in rows]
+
+    def embeddings(self, model_version: str) -> tuple[np.ndarray, np.ndarray]:
+        """(track ids, float32 matrix) of every stored embedding of this model version."""
+        rows = self.db.execute(
+            "SELECT track_id, embedding FROM analyses WHERE model_version=? AND embedding IS NOT NULL ORDER BY track_id",
+            (model_version,),
+        ).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), -1)
+        return ids, mat.astype(np.float32)
+
+    # -- journal -------------------------------------------------------------------------
+    def begin_batch(self, kind: str, description: str = "", undo_of: int | None = None) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO batches(created_at, kind, description, state, undo_of) VALUES (?,?,?,?,?)",
+                (time.time(), kind, description, "open", undo_of),
+            )
+            return int(cur.lastrowid or 0)
+
+    def plan_change(self, batch_id: int, path: str, old: list[str], new: list[str]) -> int:
+        """Recorded (and committed) before the file is touched, so undo knows the old value
+        even if the process dies mid-write."""
+        now = time.time()
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO changes(batch_id, path, old_value, new_value, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
+                (batch_id, path, json.dumps(old), json.dumps(new), "planned", now, now),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_change(
+        self,
+        change_id: int,
+        state: str,
+        error: str | None = None,
+        stat_after: tuple[int, int] | None = None,
+        genres_after: list[str] | None = None,
+    ) -> None:
+        """Mark a change written/failed/skipped/undone; a write also updates the track."""
+        if state not in CHANGE_STATES:
+            raise ValueError(state)
+        with self.transaction() as db:
+            row = db.execute("SELECT path FROM changes WHERE id=?", (change_id,)).fetchone()
+            size, mtime = stat_after if stat_after else (None, None)
+            db.execute(
+                "UPDATE changes SET state=?, error=?, size_after=COALESCE(?, size_after), mtime_ns_after=COALESCE(?, mtime_ns_after), updated_at=? WHERE id=?",
+                (state, error, size, mtime, time.time(), change_id),
+            )
+            if stat_after is not None and genres_after is not None and row is not None:
+                db.execute("UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?", (json.dumps(genres_after), size, mtime, row["path"]))
+
+    def set_batch_state(self, batch_id: int, state: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE batches SET state=? WHERE id=?", (state, batch_id))
+
+    def batch(self, batch_id: int) -> Batch | None:
+        return next((b for b in self.batches() if b.id == batch_id), None)
+
+    def batches(self) -> list[Batch]:
+        out = []
+        for r in self.db.execute("SELECT * FROM batches ORDER BY id"):
+            counts = {s: 0 for s in CHANGE_STATES}
+            for c in self.db.execute("SELECT state, COUNT(*) FROM changes WHERE batch_id=? GROUP BY state", (r["id"],)):
+                counts[c[0]] = c[1]
+            out.append(Batch(r["id"], r["created_at"], r["kind"], r["description"], r["state"], r["undo_of"], counts))
+        return out
+
+    def changes(self, batch_id: int) -> list[Change]:
+        rows = self.db.execute("SELECT * FROM changes WHERE batch_id=? ORDER BY id", (batch_id,))
+        return [
+            Change(r["id"], r["batch_id"], r["path"], json.loads(r["old_value"]), json.loads(r["new_value"]), r["state"], r["error"], r["size_after"], r["mtime_ns_after"])
+            for r in rows
+        ]
+
+    def open_changes(self, path: str) -> list[Change]:
+        """Planned changes of a file whose outcome was never recorded (the process died)."""
+        rows = self.db.execute("SELECT * FROM changes WHERE path=? AND state='planned' ORDER BY id", (path,))
+        return [
+            Change(r["id"], r["batch_id"], r["path"], json.loads(r["old_value"]), json.loads(r["new_value"]), r["state"], r["error"], r["size_after"], r["mtime_ns_after"])
+            for r in rows
+        ]
+
+
+def _track(r: sqlite3.Row) -> Track:
+    return Track(
+        id=r["id"],
+        path=r["path"],
+        size=r["size"],
+        mtime_ns=r["mtime_ns"],
+        format=r["format"],
+        codec=r["codec"],
+        duration=r["duration"],
+        sample_rate=r["sample_rate"],
+        channels=r["channels"],
+        title=r["title"],
+        artist=r["artist"],
+        album=r["album"],
+        genres=json.loads(r["genres"]),
+        error=r["error"],
+    )
+
+
+def _analysis(r: sqlite3.Row) -> Analysis:
+    emb = None if r["embedding"] is None else np.frombuffer(r["embedding"], dtype=np.float16).astype(np.float32)
+    return Analysis(
+        model_version=r["model_version"],
+        genre=r["genre"],
+        confidence=r["confidence"],
+        probabilities=json.loads(r["probabilities"]),
+        tags=[(t, p) for t, p in json.loads(r["tags"])],
+        embedding=emb,
+        windows=r["windows"],
+    )
+
+
+def _is_under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _like_prefix(root: str) -> str:
+    escaped = root.rstrip(os.sep).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + os.sep.replace("\\", "\\\\") + "%"

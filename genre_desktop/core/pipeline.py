@@ -1,0 +1,190 @@
+"""scan -> decode -> features -> infer -> store, as plain stages.
+
+Analysis runs in worker processes (one LiteRT interpreter each) or in-process for one job;
+only the calling thread writes to the library (one writer). Results stream back as they
+finish, so callers can show progress and stop early.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from genre_desktop.core.library import Analysis, Library, Track
+from genre_desktop.core.scan import Cancelled, Progress, read_track, walk
+from genre_desktop.errors import GenreDesktopError
+
+_worker_model = None
+
+
+@dataclass
+class Outcome:
+    """One file's result: an analysis, or the reason it failed."""
+
+    track: Track
+    analysis: Analysis | None = None
+    error: str | None = None
+    cached: bool = False
+
+
+def _init_worker(model_dir: str | None, windows: int) -> None:
+    global _worker_model
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from genre_desktop.core.model import GenreModel
+
+    _worker_model = GenreModel(Path(model_dir) if model_dir else None, num_threads=1, windows=windows)
+
+
+def _analyse_in_worker(path: str, duration: float) -> tuple[Analysis | None, str | None]:
+    assert _worker_model is not None
+    try:
+        return _worker_model.analyse(path, duration), None
+    except GenreDesktopError as exc:
+        return None, exc.reason
+    except Exception as exc:  # a worker must answer, whatever the file did to the decoder
+        return None, f"analysis failed: {type(exc).__name__}: {exc}"
+
+
+class Analyser:
+    """Runs the model over tracks with `jobs` workers, saving each result to the library."""
+
+    def __init__(self, library: Library, model_dir: Path | None = None, jobs: int = 1, windows: int | None = None) -> None:
+        from genre_desktop.core.model import DEFAULT_WINDOWS, load_card
+
+        self.library = library
+        self.model_dir = model_dir
+        self.jobs = max(1, jobs)
+        self.windows = windows or DEFAULT_WINDOWS
+        self.version = load_card(model_dir).version
+        self._local = None
+
+    def _local_model(self):
+        if self._local is None:
+            from genre_desktop.core.model import GenreModel
+
+            self._local = GenreModel(self.model_dir, num_threads=1, windows=self.windows)
+        return self._local
+
+    def run(self, tracks: Iterable[Track], progress: Progress | None = None, flush_every: int = 16) -> Iterator[Outcome]:
+        """Analyse `tracks` (cached analyses of unchanged files are reused)."""
+        progress = progress or Progress()
+        todo: list[Track] = []
+        tracks = list(tracks)
+        total = len(tracks)
+        done = 0
+        for t in tracks:
+            cached = self.library.analysis(t.id, self.version) if t.id else None
+            if cached is not None:
+                done += 1
+                progress.report(done, total, t.path)
+                yield Outcome(t, cached, cached=True)
+            elif t.error:
+                done += 1
+                progress.report(done, total, t.path)
+                yield Outcome(t, error=t.error)
+            else:
+                todo.append(t)
+        pending: list[tuple[int, Analysis]] = []
+        try:
+            for t, (analysis, error) in self._map(todo, progress):
+                done += 1
+                progress.report(done, total, t.path)
+                if analysis is not None and t.id:
+                    pending.append((t.id, analysis))
+                    if len(pending) >= flush_every:
+                        self.library.save_analyses(pending)
+                        pending.clear()
+                yield Outcome(t, analysis, error)
+        finally:
+            self.library.save_analyses(pending)
+
+    def _map(self, tracks: list[Track], progress: Progress) -> Iterator[tuple[Track, tuple[Analysis | None, str | None]]]:
+        if not tracks:
+            return
+        if self.jobs == 1 or len(tracks) == 1:
+            model = self._local_model()
+            for t in tracks:
+                progress.check()
+                try:
+                    yield t, (model.analyse(t.path, t.duration), None)
+                except GenreDesktopError as exc:
+                    yield t, (None, exc.reason)
+                except Exception as exc:
+                    yield t, (None, f"analysis failed: {type(exc).__name__}: {exc}")
+            return
+        ctx = _mp_context()
+        with cf.ProcessPoolExecutor(
+            max_workers=min(self.jobs, len(tracks)),
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(str(self.model_dir) if self.model_dir else None, self.windows),
+        ) as pool:
+            window = self.jobs * 4  # bounded queue: cancelling never waits for thousands
+            it = iter(tracks)
+            futures: dict[cf.Future, Track] = {}
+            try:
+                for t in it:
+                    futures[pool.submit(_analyse_in_worker, t.path, t.duration)] = t
+                    if len(futures) >= window:
+                        break
+                while futures:
+                    progress.check()
+                    finished, _ = cf.wait(futures, timeout=0.2, return_when=cf.FIRST_COMPLETED)
+                    for fut in finished:
+                        t = futures.pop(fut)
+                        try:
+                            result = fut.result()
+                        except Exception as exc:  # a crashed worker (e.g. a decoder segfault)
+                            result = (None, f"analysis failed: {type(exc).__name__}: {exc}")
+                        yield t, result
+                        nxt = next(it, None)
+                        if nxt is not None:
+                            futures[pool.submit(_analyse_in_worker, nxt.path, nxt.duration)] = nxt
+            except (Cancelled, KeyboardInterrupt, GeneratorExit):
+                for fut in futures:
+                    fut.cancel()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+
+def _mp_context():
+    import multiprocessing as mp
+
+    # fork would copy a Qt application or open database handles into the workers
+    return mp.get_context("spawn")
+
+
+def tracks_for(library: Library, paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None = None) -> list[Track]:
+    """Tracks for the files under `paths`, read into the library when new or changed."""
+    errors = errors if errors is not None else []
+    out: list[Track] = []
+    new: list[Track] = []
+    for path in walk(paths, errors):
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            errors.append((path, f"vanished or unreadable: {exc.strerror or exc}"))
+            continue
+        known = library.track(path)
+        if known is not None and (known.size, known.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            out.append(known)
+            continue
+        try:
+            new.append(read_track(path))
+        except OSError as exc:
+            errors.append((path, f"vanished or unreadable: {exc.strerror or exc}"))
+    if new:
+        ids = library.add_tracks(new)
+        for t, i in zip(new, ids, strict=True):
+            t.id = i
+        out.extend(new)
+    out.sort(key=lambda t: t.path)
+    return out
+
+
+def elapsed(start: float) -> float:
+    return time.perf_counter() - start

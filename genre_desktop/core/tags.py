@@ -1,0 +1,304 @@
+"""Read and write tags with mutagen, one field table for every format, and a crash-safe
+genre write that never touches the audio.
+
+The write: copy the file beside itself, change the copy's tags, flush it, verify it (tags
+read back, audio packets byte-identical), then atomically rename it over the original.
+A kill at any moment leaves the old file or the new one, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import mutagen
+from mutagen.aiff import AIFF
+from mutagen.flac import FLAC
+from mutagen.id3 import ID3, TCON, ID3NoHeaderError
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from mutagen.wave import WAVE
+
+from genre_desktop.core import audio
+from genre_desktop.errors import DecodeError, TagReadError, TagWriteError, UnsupportedFormatError
+
+# mutagen type -> (our format name, tag family)
+KINDS: dict[type, tuple[str, str]] = {
+    MP3: ("mp3", "id3"),
+    WAVE: ("wav", "id3"),
+    AIFF: ("aiff", "id3"),
+    FLAC: ("flac", "vorbis"),
+    OggVorbis: ("ogg", "vorbis"),
+    OggOpus: ("opus", "vorbis"),
+    MP4: ("m4a", "mp4"),
+}
+
+# The one field table: field -> key per tag family (as beets' mediafile does it).
+FIELDS: dict[str, dict[str, str]] = {
+    "title": {"id3": "TIT2", "vorbis": "title", "mp4": "\xa9nam"},
+    "artist": {"id3": "TPE1", "vorbis": "artist", "mp4": "\xa9ART"},
+    "album": {"id3": "TALB", "vorbis": "album", "mp4": "\xa9alb"},
+    "genre": {"id3": "TCON", "vorbis": "genre", "mp4": "\xa9gen"},
+}
+
+# ID3v2.3 has no multi-value text frames: values are joined with this (Picard's default).
+ID3V23_SEPARATOR = "/"
+TMP_SUFFIX = ".gdtmp"
+
+
+@dataclass
+class TrackTags:
+    """What a file says about itself."""
+
+    format: str
+    title: str = ""
+    artist: str = ""
+    album: str = ""
+    genres: list[str] = field(default_factory=list)
+    duration: float = 0.0
+    sample_rate: int = 0
+    channels: int = 0
+    codec: str = ""
+
+    @property
+    def genre(self) -> str:
+        """Genres joined for display ('' when none)."""
+        return "; ".join(self.genres)
+
+
+def _open(path: str | os.PathLike[str]) -> mutagen.FileType:
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise TagReadError("is a folder, not an audio file", p)
+        if p.stat().st_size == 0:
+            raise TagReadError("empty file (0 bytes)", p)
+        f = mutagen.File(p)
+    except TagReadError:
+        raise
+    except FileNotFoundError as exc:
+        raise TagReadError("file not found (moved or deleted?)", p) from exc
+    except PermissionError as exc:
+        raise TagReadError("permission denied", p) from exc
+    except (mutagen.MutagenError, OSError, ValueError, EOFError) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise TagReadError(f"not a readable audio file ({reason})", p) from exc
+    if f is None:
+        raise UnsupportedFormatError("not an audio file this app reads (unknown content)", p)
+    if type(f) not in KINDS:
+        raise UnsupportedFormatError(f"unsupported format ({type(f).__name__})", p)
+    return f
+
+
+def _family(f: mutagen.FileType) -> str:
+    return KINDS[type(f)][1]
+
+
+def _id3(f: mutagen.FileType) -> ID3 | None:
+    tags = f.tags
+    return tags if isinstance(tags, ID3) else None
+
+
+def _get(f: mutagen.FileType, name: str) -> list[str]:
+    fam = _family(f)
+    key = FIELDS[name][fam]
+    tags = f.tags
+    if tags is None:
+        return []
+    if fam == "id3":
+        frame = tags.get(key)
+        if frame is None:
+            return []
+        if name == "genre" and isinstance(frame, TCON):
+            return [g for g in frame.genres if g]  # resolves ID3v1 numeric '(17)' style
+        return [str(t) for t in frame.text if str(t)]
+    if fam == "vorbis":
+        return [v for v in tags.get(key, []) if v]
+    values = [str(v) for v in tags.get(key, []) if v]
+    if name == "genre" and not values and "gnre" in tags:  # numeric iTunes genre
+        from mutagen.id3 import TCON as _T
+
+        values = [g for g in _T(text=[f"({int(tags['gnre'][0]) - 1})"]).genres if g]
+    return values
+
+
+def read(path: str | os.PathLike[str]) -> TrackTags:
+    """Title, artist, album, genres and stream info of any supported file."""
+    f = _open(path)
+    fmt = KINDS[type(f)][0]
+    info = f.info
+    codec = ""
+    if fmt == "m4a":
+        codec = "ALAC" if "alac" in str(getattr(info, "codec", "")).lower() else "AAC"
+    tags = TrackTags(
+        format=fmt,
+        title="; ".join(_get(f, "title")),
+        artist="; ".join(_get(f, "artist")),
+        album="; ".join(_get(f, "album")),
+        genres=_get(f, "genre"),
+        duration=float(getattr(info, "length", 0.0) or 0.0),
+        sample_rate=int(getattr(info, "sample_rate", 0) or 0),
+        channels=int(getattr(info, "channels", 0) or 0),
+        codec=codec,
+    )
+    if tags.duration <= 0:
+        raise TagReadError("no audio in file (length 0)", path)
+    return tags
+
+
+def _set_genres(f: mutagen.FileType, genres: list[str], id3_version: int) -> None:
+    fam = _family(f)
+    if f.tags is None:
+        f.add_tags()
+    tags = f.tags
+    if fam == "id3":
+        tags.delall("TCON")
+        if genres:
+            # v2.4 keeps the list (null-separated); v2.3 save joins with ID3V23_SEPARATOR
+            tags.add(TCON(encoding=3, text=list(genres)))
+    elif fam == "vorbis":
+        if "genre" in tags:
+            del tags["genre"]
+        if genres:
+            tags["genre"] = list(genres)  # one GENRE= field per value
+    else:
+        for key in ("\xa9gen", "gnre"):  # one genre field, no stale numeric one
+            if key in tags:
+                del tags[key]
+        if genres:
+            tags["\xa9gen"] = list(genres)
+
+
+def _save(f: mutagen.FileType, path: str, id3_version: int) -> None:
+    fam = _family(f)
+    if fam == "id3":
+        kwargs = {"v2_version": id3_version}
+        if id3_version == 3:
+            kwargs["v23_sep"] = ID3V23_SEPARATOR  # type: ignore[assignment]
+        if isinstance(f, MP3):
+            f.tags.save(path, v1=1, **kwargs)  # an ID3v1 tag, if present, is kept in step
+        else:
+            f.save(path, **kwargs)
+    else:
+        f.save(path)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _stat_sig(st: os.stat_result) -> tuple[int, int]:
+    return st.st_size, st.st_mtime_ns
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Temp copies left by a write that was killed before its rename."""
+    for stale in path.parent.glob(f".{path.name}.*{TMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def write_genres(
+    path: str | os.PathLike[str],
+    genres: list[str],
+    *,
+    expect: tuple[int, int] | None = None,
+    id3_version: int = 4,
+) -> tuple[int, int]:
+    """Replace the file's genre(s) with `genres` ([] removes the genre). Everything else in
+    the file stays as it was. `expect` = (size, mtime_ns) seen at scan time: a file changed
+    since is refused. Returns the new (size, mtime_ns). Raises TagWriteError, file unchanged.
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError as exc:
+        raise TagWriteError("file has vanished (moved or deleted since it was scanned)", p) from exc
+    except OSError as exc:
+        raise TagWriteError(f"cannot access file: {exc.strerror or exc}", p) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise TagWriteError("is a folder, not an audio file", p)
+    if expect is not None and _stat_sig(st) != tuple(expect):
+        raise TagWriteError("file changed since it was scanned; scan again before writing", p)
+    if not os.access(p, os.W_OK) or not (st.st_mode & stat.S_IWUSR):
+        raise TagWriteError("file is read-only", p)
+    if not os.access(p.parent, os.W_OK):
+        raise TagWriteError("folder is read-only (a safe write needs a temporary copy beside the file)", p)
+
+    try:
+        before_tags = read(p)
+        before_audio = audio.payload_digest(p)
+    except (TagReadError, UnsupportedFormatError, DecodeError) as exc:
+        raise TagWriteError(f"cannot write tags: {exc.reason}", p) from exc
+
+    remove_stale_temps(p)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=TMP_SUFFIX, dir=p.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        shutil.copyfile(p, tmp)
+        shutil.copymode(p, tmp)
+        f = _open(tmp)
+        _set_genres(f, genres, id3_version)
+        _save(f, str(tmp), id3_version)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        _verify(tmp, p, before_tags, before_audio, genres, id3_version)
+        if _stat_sig(p.stat()) != _stat_sig(st):
+            raise TagWriteError("file changed by another program during the write", p)
+        os.replace(tmp, p)
+        _fsync_dir(p.parent)
+    except TagWriteError:
+        tmp.unlink(missing_ok=True)
+        raise
+    except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
+        raise TagWriteError("file is locked or in use by another program", p) from exc
+    except (OSError, mutagen.MutagenError, TagReadError, UnsupportedFormatError, DecodeError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise TagWriteError(f"write failed: {exc}", p) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return _stat_sig(p.stat())
+
+
+def expected_genres(genres: list[str], fmt_family: str, id3_version: int) -> list[str]:
+    """How `genres` read back after a write: ID3v2.3 holds one joined value."""
+    if fmt_family == "id3" and id3_version == 3 and len(genres) > 1:
+        return [ID3V23_SEPARATOR.join(genres)]
+    return list(genres)
+
+
+def _verify(tmp: Path, original: Path, before: TrackTags, before_audio: str, genres: list[str], id3_version: int) -> None:
+    after = read(tmp)
+    fam = _family(_open(tmp))
+    want = expected_genres(genres, fam, id3_version)
+    if after.genres != want:
+        raise TagWriteError(f"verification failed: genre reads back as {after.genres!r}, not {want!r}", original)
+    for name in ("title", "artist", "album"):
+        if getattr(after, name) != getattr(before, name):
+            raise TagWriteError(f"verification failed: {name} changed", original)
+    if audio.payload_digest(tmp) != before_audio:
+        raise TagWriteError("verification failed: the audio data would change", original)
+
+
+def id3_of(path: str | os.PathLike[str]) -> ID3 | None:
+    """The ID3 tag of a file (for tests and diagnostics)."""
+    try:
+        return ID3(path)
+    except ID3NoHeaderError:
+        return None

@@ -1,0 +1,92 @@
+"""Models trained on top of the features: the transfer head, the from-scratch CNN, and the
+classical baseline, each with a fit/predict on window rows."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+N_CLASSES = 10
+
+
+def sample_weights(labels: np.ndarray, clip_ids: np.ndarray) -> np.ndarray:
+    """Each genre the same total weight; inside a genre each clip the same weight, shared by
+    its windows (GTZAN's genres differ 25x in seconds of audio)."""
+    w = np.zeros(len(labels), dtype=np.float32)
+    genres = np.unique(labels)
+    for g in genres:
+        in_g = labels == g
+        clips = np.unique(clip_ids[in_g])
+        for c in clips:
+            sel = in_g & (clip_ids == c)
+            w[sel] = 1.0 / (len(clips) * sel.sum())
+    return w * len(labels) / w.sum()
+
+
+def build_head(input_dim: int, hidden: int = 64, dropout: float = 0.5, l2: float = 1e-3, seed: int = 0) -> keras.Model:
+    """Normalise -> dropout -> dense(hidden, relu) = the embedding -> dropout -> softmax(10)."""
+    init = keras.initializers.GlorotUniform(seed=seed)
+    inp = keras.Input((input_dim,), name="features")
+    norm = layers.Normalization(name="head_norm")
+    x = norm(inp)
+    x = layers.Dropout(0.2, seed=seed)(x)
+    emb = layers.Dense(hidden, activation="relu", kernel_initializer=init, kernel_regularizer=keras.regularizers.l2(l2), name="head_hidden")(x)
+    x = layers.Dropout(dropout, seed=seed)(emb)
+    out = layers.Dense(N_CLASSES, activation="softmax", kernel_initializer=init, name="head_out")(x)
+    model = keras.Model(inp, out)
+    model.norm = norm  # type: ignore[attr-defined]
+    return model
+
+
+def fit_head(x: np.ndarray, y: np.ndarray, w: np.ndarray, epochs: int = 15, seed: int = 0, validation=None, hidden: int = 64):
+    keras.utils.set_random_seed(seed)
+    model = build_head(x.shape[1], hidden=hidden, seed=seed)
+    model.norm.adapt(x)  # type: ignore[attr-defined]
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
+        metrics=["accuracy"],
+    )
+    yy = keras.utils.to_categorical(y, N_CLASSES)
+    val = None
+    if validation is not None:
+        val = (validation[0], keras.utils.to_categorical(validation[1], N_CLASSES))
+    hist = model.fit(x, yy, sample_weight=w, epochs=epochs, batch_size=128, verbose=0, shuffle=True, validation_data=val)
+    return model, hist.history
+
+
+def embedding_model(head: keras.Model) -> keras.Model:
+    return keras.Model(head.input, head.get_layer("head_hidden").output)
+
+
+def build_scratch_cnn(seed: int = 0) -> keras.Model:
+    """The published approach: a small CNN on the log-mel, trained from nothing."""
+    init = keras.initializers.HeNormal(seed=seed)
+    inp = keras.Input((187, 96), name="mel")
+    x = layers.Reshape((187, 96, 1))(inp)
+    x = layers.BatchNormalization()(x)
+    for filters in (16, 32, 64, 64):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=init)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.MaxPooling2D(2)(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.5, seed=seed)(x)
+    out = layers.Dense(N_CLASSES, activation="softmax")(x)
+    return keras.Model(inp, out)
+
+
+def fit_scratch(x: np.ndarray, y: np.ndarray, w: np.ndarray, epochs: int = 10, seed: int = 0, validation=None):
+    keras.utils.set_random_seed(seed)
+    model = build_scratch_cnn(seed)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy", metrics=["accuracy"])
+    val = None
+    if validation is not None:
+        val = (validation[0], keras.utils.to_categorical(validation[1], N_CLASSES))
+    hist = model.fit(x, keras.utils.to_categorical(y, N_CLASSES), sample_weight=w, epochs=epochs, batch_size=64, verbose=0, validation_data=val)
+    return model, hist.history
+
+
+def pool_clips(window_probs: np.ndarray, clip_ids: np.ndarray, clips: np.ndarray) -> np.ndarray:
+    """Mean of window probabilities for each clip, in the order of `clips`."""
+    return np.stack([window_probs[clip_ids == c].mean(0) for c in clips])
