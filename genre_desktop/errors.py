@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 
 class GenreDesktopError(Exception):
     """Base class: carries the path concerned (if any) and a human-readable reason."""
 
-    def __init__(self, reason: str, path: str | Path | None = None) -> None:
-        self.path = str(path) if path is not None else None
+    def __init__(self, reason: str, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = os.fspath(path) if path is not None else None
         self.reason = reason
         super().__init__(f"{self.path}: {reason}" if self.path else reason)
 

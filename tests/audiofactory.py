@@ -63,7 +63,9 @@ def write(
     if data is None:
         data = music(seconds, sr, channels, seed)
     if fmt is not None:
-        with sf.SoundFile(path, "w", samplerate=sr, channels=data.shape[1], format=fmt, subtype=subtype) as fh:
+        with sf.SoundFile(
+            path, "w", samplerate=sr, channels=data.shape[1], format=fmt, subtype=subtype
+        ) as fh:
             for i in range(0, len(data), BLOCK):
                 fh.write(data[i : i + BLOCK])
     else:
@@ -111,7 +113,11 @@ def set_tags(path: Path, tags: dict[str, str]) -> None:
         for k, v in tags.items():
             f.tags[keys[k]] = [v]
         f.save()
-    elif f is not None and hasattr(f, "tags") and type(f).__name__ in ("FLAC", "OggVorbis", "OggOpus"):
+    elif (
+        f is not None
+        and hasattr(f, "tags")
+        and type(f).__name__ in ("FLAC", "OggVorbis", "OggOpus")
+    ):
         if f.tags is None:
             f.add_tags()
         for k, v in tags.items():
@@ -142,7 +148,16 @@ def make_library(folder: Path, seconds: float = 3.0, tags: bool = True) -> dict[
     out = {}
     for i, variant in enumerate(VARIANTS):
         name = variant.replace("-", "_")
-        t = {"title": f"Song {name}", "artist": f"Artist {i}", "album": "Test Album", "genre": "Old Genre"} if tags else None
+        t = (
+            {
+                "title": f"Song {name}",
+                "artist": f"Artist {i}",
+                "album": "Test Album",
+                "genre": "Old Genre",
+            }
+            if tags
+            else None
+        )
         out[variant] = write(folder / name, variant, seconds=seconds, seed=i, tags=t)
     return out
 
@@ -156,7 +171,9 @@ def make_hostile(folder: Path, good: Path | None = None) -> dict[str, Path]:
     out["zero"] = folder / "zero.mp3"
     out["zero"].write_bytes(b"")
     out["random"] = folder / "random.flac"
-    out["random"].write_bytes(np.random.default_rng(1).integers(0, 256, 20000, dtype=np.uint8).tobytes())
+    out["random"].write_bytes(
+        np.random.default_rng(1).integers(0, 256, 20000, dtype=np.uint8).tobytes()
+    )
     out["text_m4a"] = folder / "notes.m4a"
     out["text_m4a"].write_text("this is not audio\n" * 50)
     out["id3_only"] = folder / "id3only.mp3"

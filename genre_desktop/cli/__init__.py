@@ -26,9 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 nothing succeeded, 2 usage, 3 library busy, 130 interrupted.",
     )
     parser.add_argument("--version", "-V", action="version", version=f"genre-desktop {__version__}")
-    parser.add_argument("--self-test", action="store_true", help="check the model, decoding and tag writing, then exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the model, decoding and tag writing, then exit",
+    )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="library database folder (default: the user data folder; env GENRE_DESKTOP_DATA_DIR)")
+    common.add_argument(
+        "--data-dir",
+        help="library database folder (default: the user data folder; env GENRE_DESKTOP_DATA_DIR)",
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (tags, classify, retag, undo, similar, config_cmd):
@@ -49,7 +56,10 @@ def run_cli(argv: list[str]) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

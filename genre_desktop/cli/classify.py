@@ -11,10 +11,17 @@ from genre_desktop.errors import ModelError
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("classify", parents=[common], help="predict the genre of audio files (folders recurse)")
+    p = sub.add_parser(
+        "classify", parents=[common], help="predict the genre of audio files (folders recurse)"
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
-    p.add_argument("--jobs", "-j", type=int, help="parallel analysis processes (default: config, else one per core)")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        help="parallel analysis processes (default: config, else one per core)",
+    )
     p.set_defaults(func=run)
 
 
@@ -38,7 +45,9 @@ def run(args) -> int:
     errors: list[tuple[str, str]] = []
     tracks = tracks_for(library, args.paths, errors)
     for path, reason in errors:
-        emit_json({"path": path, "error": reason}) if args.json else print(f"{path}: {reason}", file=sys.stderr)
+        emit_json({"path": path, "error": reason}) if args.json else print(
+            f"{path}: {reason}", file=sys.stderr
+        )
     try:
         analyser = Analyser(library, jobs=args.jobs or settings.effective_jobs)
     except ModelError as exc:
@@ -49,7 +58,9 @@ def run(args) -> int:
     for o in analyser.run(tracks):
         rec = outcome_record(o)
         if "error" in rec:
-            emit_json(rec) if args.json else print(f"{rec['path']}: {rec['error']}", file=sys.stderr)
+            emit_json(rec) if args.json else print(
+                f"{rec['path']}: {rec['error']}", file=sys.stderr
+            )
             continue
         ok += 1
         if args.json:
@@ -57,7 +68,15 @@ def run(args) -> int:
         else:
             ranked = list(rec["probabilities"].items())
             runner = f"{ranked[1][0]} {ranked[1][1]:.0%}" if len(ranked) > 1 else ""
-            rows.append([rec["path"], rec["genre"], f"{rec['confidence']:.0%}", runner, ", ".join(rec["tags"][:3])])
+            rows.append(
+                [
+                    rec["path"],
+                    rec["genre"],
+                    f"{rec['confidence']:.0%}",
+                    runner,
+                    ", ".join(rec["tags"][:3]),
+                ]
+            )
     if rows:
         table(rows, ["file", "genre", "confidence", "runner-up", "sounds like"])
     return EXIT.OK if ok or not (tracks or errors) else EXIT.FAILED

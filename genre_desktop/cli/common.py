@@ -42,7 +42,9 @@ def emit_json(obj: dict[str, Any], out: TextIO = sys.stdout) -> None:
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str], out: TextIO = sys.stdout) -> None:
     """An aligned plain-text table; long cells are cut with an ellipsis."""
     limit = 40
-    cells = [[str(c) if len(str(c)) <= limit else str(c)[: limit - 1] + "…" for c in row] for row in rows]
+    cells = [
+        [str(c) if len(str(c)) <= limit else str(c)[: limit - 1] + "…" for c in row] for row in rows
+    ]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
     for r in cells:
@@ -55,4 +57,6 @@ def error_text(exc: BaseException) -> str:
 
 def fmt_duration(seconds: float) -> str:
     s = int(round(seconds))
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    return (
+        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )

@@ -10,7 +10,9 @@ from genre_desktop.cli.common import EXIT, load_settings_or_exit
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("config", parents=[common], help="show the config file's location and the settings in force")
+    p = sub.add_parser(
+        "config", parents=[common], help="show the config file's location and the settings in force"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 
@@ -29,7 +31,9 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
         return EXIT.OK
-    print(f"Config file: {path}" + ("" if path.exists() else "  (not created yet: defaults in force)"))
+    print(
+        f"Config file: {path}" + ("" if path.exists() else "  (not created yet: defaults in force)")
+    )
     print(f"Data folder: {info['data_dir']}")
     print(f"Log folder:  {info['log_dir']}")
     print(f"Model:       {info['models_dir']}")

@@ -20,16 +20,41 @@ from genre_desktop.errors import BusyError, ModelError
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("retag", parents=[common], help="classify a collection and write the genres (safely; undo with `undo`)")
+    p = sub.add_parser(
+        "retag",
+        parents=[common],
+        help="classify a collection and write the genres (safely; undo with `undo`)",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--dry-run", "-n", action="store_true", help="show what would change; change no file")
+    p.add_argument(
+        "--dry-run", "-n", action="store_true", help="show what would change; change no file"
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--overwrite", action="store_true", help="replace genres already in the files")
-    mode.add_argument("--keep-existing", action="store_true", help="only fill in missing genres (default)")
-    p.add_argument("--min-confidence", type=float, metavar="X", help="write only predictions at least this sure (0-1; default 0.5)")
-    p.add_argument("--jobs", "-j", type=int, metavar="N", help="parallel analysis processes (default: one per core)")
-    p.add_argument("--id3v23", action="store_true", help="write ID3v2.3 (MP3, WAV, AIFF) for old players")
-    p.add_argument("--json", action="store_true", help="JSON Lines: one object per file, then a summary object")
+    mode.add_argument(
+        "--overwrite", action="store_true", help="replace genres already in the files"
+    )
+    mode.add_argument(
+        "--keep-existing", action="store_true", help="only fill in missing genres (default)"
+    )
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        metavar="X",
+        help="write only predictions at least this sure (0-1; default 0.5)",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="parallel analysis processes (default: one per core)",
+    )
+    p.add_argument(
+        "--id3v23", action="store_true", help="write ID3v2.3 (MP3, WAV, AIFF) for old players"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="JSON Lines: one object per file, then a summary object"
+    )
     p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=run)
 
@@ -50,7 +75,12 @@ def _settings(args):
     s = load_settings_or_exit(args)
     pol = "overwrite" if args.overwrite else "keep" if args.keep_existing else None
     try:
-        return s.updated(policy=pol, min_confidence=args.min_confidence, jobs=args.jobs, id3_version=3 if args.id3v23 else None)
+        return s.updated(
+            policy=pol,
+            min_confidence=args.min_confidence,
+            jobs=args.jobs,
+            id3_version=3 if args.id3v23 else None,
+        )
     except config.ConfigError as exc:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         raise SystemExit(EXIT.USAGE) from exc
@@ -109,7 +139,9 @@ def _run(args, settings, library, interrupt, start) -> int:
     try:
         for o in analyser.run(tracks, progress):
             bar.advance()
-            d = policy.decide(o.track, o.analysis, settings.policy, settings.min_confidence, o.error)
+            d = policy.decide(
+                o.track, o.analysis, settings.policy, settings.min_confidence, o.error
+            )
             rec = {"path": o.track.path, "old": o.track.genres}
             if o.analysis is not None:
                 rec.update(predicted=o.analysis.genre, confidence=round(o.analysis.confidence, 4))
@@ -122,7 +154,12 @@ def _run(args, settings, library, interrupt, start) -> int:
                 out.file({**rec, "status": d.kind, "reason": d.reason})
             elif args.dry_run:
                 summary["would-write"] += 1
-                out.planned(o.track.path, o.track.genres, d.new, o.analysis.confidence if o.analysis else 0.0)
+                out.planned(
+                    o.track.path,
+                    o.track.genres,
+                    d.new,
+                    o.analysis.confidence if o.analysis else 0.0,
+                )
                 out.file({**rec, "status": "would-write", "new": d.new})
             else:
                 assert batch_id is not None
@@ -201,19 +238,28 @@ class _Output:
             emit_json(data)
         else:
             lines = [
-                ("Would write" if self.args.dry_run else "Written") + f": {data['would_write'] if self.args.dry_run else data['written']}",
+                ("Would write" if self.args.dry_run else "Written")
+                + f": {data['would_write'] if self.args.dry_run else data['written']}",
                 f"Already had a genre: {data['had_genre']}",
                 f"Below the confidence threshold: {data['below_threshold']}",
                 f"Failed: {data['failed']}",
             ]
-            lines += [f"  {n} x {reason}" for reason, n in sorted(data["failures"].items(), key=lambda kv: -kv[1])]
-            lines.append(f"Time: {took:.1f} s" + ("  (interrupted: run the same command again to resume)" if interrupted else ""))
+            lines += [
+                f"  {n} x {reason}"
+                for reason, n in sorted(data["failures"].items(), key=lambda kv: -kv[1])
+            ]
+            lines.append(
+                f"Time: {took:.1f} s"
+                + ("  (interrupted: run the same command again to resume)" if interrupted else "")
+            )
             if batch_id and data["written"]:
                 lines.append(f"Batch {batch_id}: undo with `genre-desktop undo {batch_id}`")
             print("\n".join(lines), file=sys.stderr if not self.tty else sys.stdout)
         if interrupted:
             return EXIT.INTERRUPTED
-        nothing = data["written"] + data["would_write"] + data["had_genre"] + data["below_threshold"] == 0
+        nothing = (
+            data["written"] + data["would_write"] + data["had_genre"] + data["below_threshold"] == 0
+        )
         return EXIT.FAILED if nothing and data["failed"] else EXIT.OK
 
 
@@ -227,7 +273,13 @@ class _NoBar:
 
 class _Bar:
     def __init__(self, total: int) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self._p = Progress(
             TextColumn("Analysing"), BarColumn(), MofNCompleteColumn(),

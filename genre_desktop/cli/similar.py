@@ -13,10 +13,14 @@ from genre_desktop.errors import ModelError
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("similar", parents=[common], help="tracks in your library that sound like FILE")
+    p = sub.add_parser(
+        "similar", parents=[common], help="tracks in your library that sound like FILE"
+    )
     p.add_argument("file", metavar="FILE")
     p.add_argument("-k", type=int, default=10, help="how many (default 10)")
-    p.add_argument("--same-genre", action="store_true", help="only tracks with the same predicted genre")
+    p.add_argument(
+        "--same-genre", action="store_true", help="only tracks with the same predicted genre"
+    )
     p.add_argument("--other-artists", action="store_true", help="leave out the same artist")
     p.add_argument("--json", action="store_true", help='JSON Lines: {"path", "score"}, best first')
     p.set_defaults(func=run)
@@ -43,18 +47,25 @@ def run(args) -> int:
         print(f"{args.file}: {outcome.error}", file=sys.stderr)
         return EXIT.FAILED
     index = SimilarityIndex(library, analyser.version)
-    neighbours = index.query(tracks[0].id, args.k, same_genre=args.same_genre, exclude_same_artist=args.other_artists)
+    neighbours = index.query(
+        tracks[0].id, args.k, same_genre=args.same_genre, exclude_same_artist=args.other_artists
+    )
     rows = []
     for n in neighbours:
         t = library.track(n.track_id)
         if t is None:
             continue
         if args.json:
-            emit_json({"path": t.path, "score": round(n.score, 4), "title": t.title, "artist": t.artist})
+            emit_json(
+                {"path": t.path, "score": round(n.score, 4), "title": t.title, "artist": t.artist}
+            )
         else:
             rows.append([f"{n.score:.3f}", t.display_title, t.artist, t.path])
     if rows:
         table(rows, ["score", "title", "artist", "file"])
     elif not args.json:
-        print("No other analysed tracks in the library yet: classify or retag a folder first.", file=sys.stderr)
+        print(
+            "No other analysed tracks in the library yet: classify or retag a folder first.",
+            file=sys.stderr,
+        )
     return EXIT.OK

@@ -13,11 +13,21 @@ from genre_desktop.errors import GenreDesktopError
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("tags", parents=[common], help="show the tags of audio files (folders recurse), or set their genre")
+    p = sub.add_parser(
+        "tags",
+        parents=[common],
+        help="show the tags of audio files (folders recurse), or set their genre",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
-    p.add_argument("--set-genre", metavar="NAME", help="write this genre (several: 'Rock; Pop'; '' removes it); undo with `genre-desktop undo`")
-    p.add_argument("--id3v23", action="store_true", help="write ID3v2.3 instead of v2.4 (MP3, WAV, AIFF)")
+    p.add_argument(
+        "--set-genre",
+        metavar="NAME",
+        help="write this genre (several: 'Rock; Pop'; '' removes it); undo with `genre-desktop undo`",
+    )
+    p.add_argument(
+        "--id3v23", action="store_true", help="write ID3v2.3 instead of v2.4 (MP3, WAV, AIFF)"
+    )
     p.set_defaults(func=run)
 
 
@@ -57,17 +67,36 @@ def run(args) -> int:
         }
         if new is not None:
             assert library is not None and batch_id is not None
-            res = journal.apply_change(library, batch_id, path, new, id3_version=3 if args.id3v23 else 4)
+            res = journal.apply_change(
+                library, batch_id, path, new, id3_version=3 if args.id3v23 else 4
+            )
             if res.state == "failed":
                 _report_error(args, path, res.reason or "write failed")
                 continue
             after = tags.read(path)
-            record.update(genre=after.genre, genres=after.genres, old_genres=res.old, changed=res.state == "written")
+            record.update(
+                genre=after.genre,
+                genres=after.genres,
+                old_genres=res.old,
+                changed=res.state == "written",
+            )
         ok += 1
         if args.json:
             emit_json(record)
         else:
-            rows.append([path if len(args.paths) > 1 or os.path.isdir(args.paths[0]) else os.path.basename(path), record["format"], fmt_duration(info.duration), info.title, info.artist, info.album, record["genre"]])
+            rows.append(
+                [
+                    path
+                    if len(args.paths) > 1 or os.path.isdir(args.paths[0])
+                    else os.path.basename(path),
+                    record["format"],
+                    fmt_duration(info.duration),
+                    info.title,
+                    info.artist,
+                    info.album,
+                    record["genre"],
+                ]
+            )
     if rows:
         table(rows, ["file", "format", "length", "title", "artist", "album", "genre"])
     if library is not None and batch_id is not None:

@@ -13,13 +13,19 @@ from genre_desktop.errors import BusyError
 
 
 def register(sub, common) -> None:
-    h = sub.add_parser("history", parents=[common], help="list the batches of tag changes (newest last)")
+    h = sub.add_parser(
+        "history", parents=[common], help="list the batches of tag changes (newest last)"
+    )
     h.add_argument("--json", action="store_true")
     h.set_defaults(func=run_history)
-    u = sub.add_parser("undo", parents=[common], help="restore the genres a batch changed (default: the latest)")
+    u = sub.add_parser(
+        "undo", parents=[common], help="restore the genres a batch changed (default: the latest)"
+    )
     u.add_argument("batch", nargs="?", type=int, help="batch id from `history`")
     u.add_argument("--json", action="store_true")
-    u.add_argument("--id3v23", action="store_true", help="write ID3v2.3 when restoring MP3, WAV, AIFF")
+    u.add_argument(
+        "--id3v23", action="store_true", help="write ID3v2.3 when restoring MP3, WAV, AIFF"
+    )
     u.set_defaults(func=run_undo)
 
 
@@ -37,10 +43,29 @@ def run_history(args) -> int:
     for b in library.batches():
         when = dt.datetime.fromtimestamp(b.created_at).strftime("%Y-%m-%d %H:%M:%S")
         if args.json:
-            emit_json({"batch": b.id, "time": when, "kind": b.kind, "state": b.state, "paths": _describe(b), "counts": b.counts, "undo_of": b.undo_of})
+            emit_json(
+                {
+                    "batch": b.id,
+                    "time": when,
+                    "kind": b.kind,
+                    "state": b.state,
+                    "paths": _describe(b),
+                    "counts": b.counts,
+                    "undo_of": b.undo_of,
+                }
+            )
         else:
             counts = ", ".join(f"{n} {s}" for s, n in b.counts.items() if n)
-            rows.append([str(b.id), when, b.kind + (f" of {b.undo_of}" if b.undo_of else ""), b.state, counts or "no changes", _describe(b)])
+            rows.append(
+                [
+                    str(b.id),
+                    when,
+                    b.kind + (f" of {b.undo_of}" if b.undo_of else ""),
+                    b.state,
+                    counts or "no changes",
+                    _describe(b),
+                ]
+            )
     if rows:
         table(rows, ["batch", "time", "kind", "state", "changes", "paths"])
     elif not args.json:
@@ -57,11 +82,18 @@ def run_undo(args) -> int:
         return EXIT.BUSY
     try:
         journal.recover(library)
-        batches = [b for b in library.batches() if b.kind != "undo" and b.state != "undone" and b.counts.get("written")]
+        batches = [
+            b
+            for b in library.batches()
+            if b.kind != "undo" and b.state != "undone" and b.counts.get("written")
+        ]
         if args.batch is not None:
             target = library.batch(args.batch)
             if target is None:
-                print(f"genre-desktop: no batch {args.batch} (see `genre-desktop history`)", file=sys.stderr)
+                print(
+                    f"genre-desktop: no batch {args.batch} (see `genre-desktop history`)",
+                    file=sys.stderr,
+                )
                 return EXIT.USAGE
         elif batches:
             target = batches[-1]
@@ -72,18 +104,42 @@ def run_undo(args) -> int:
         restored = 0
         for r in results:
             if args.json:
-                emit_json({"path": r.path, "status": "restored" if r.state in ("written", "skipped") and not r.reason or r.state == "written" else r.state, "genres": r.new, "reason": r.reason})
-            elif r.state == "written" or (r.state == "skipped" and r.reason == "already has this genre"):
+                emit_json(
+                    {
+                        "path": r.path,
+                        "status": "restored"
+                        if r.state in ("written", "skipped")
+                        and not r.reason
+                        or r.state == "written"
+                        else r.state,
+                        "genres": r.new,
+                        "reason": r.reason,
+                    }
+                )
+            elif r.state == "written" or (
+                r.state == "skipped" and r.reason == "already has this genre"
+            ):
                 print(f"{r.path}: restored {'; '.join(r.new) or '(no genre)'}")
             else:
                 print(f"{r.path}: {r.state}: {r.reason}", file=sys.stderr)
-            if r.state == "written" or (r.state == "skipped" and r.reason == "already has this genre"):
+            if r.state == "written" or (
+                r.state == "skipped" and r.reason == "already has this genre"
+            ):
                 restored += 1
         problems = len(results) - restored
         if args.json:
-            emit_json({"summary": True, "batch": target.id, "restored": restored, "not_restored": problems})
+            emit_json(
+                {
+                    "summary": True,
+                    "batch": target.id,
+                    "restored": restored,
+                    "not_restored": problems,
+                }
+            )
         else:
-            print(f"Batch {target.id}: {restored} restored, {problems} not restored.", file=sys.stderr)
+            print(
+                f"Batch {target.id}: {restored} restored, {problems} not restored.", file=sys.stderr
+            )
         return EXIT.OK if restored or not results else EXIT.FAILED
     finally:
         lock.release()

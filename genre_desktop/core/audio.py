@@ -88,6 +88,20 @@ def sniff_file(path: str | os.PathLike[str]) -> str | None:
     """Format by content, for a file whose extension may lie. Raises OSError if unreadable."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
+        if head.startswith(b"ID3") and len(head) >= 10:
+            # skip the ID3v2 tag: what follows says what the file is (MP3, or a mis-tagged FLAC)
+            size = (
+                (head[6] & 0x7F) << 21
+                | (head[7] & 0x7F) << 14
+                | (head[8] & 0x7F) << 7
+                | (head[9] & 0x7F)
+            )
+            fh.seek(10 + size + (10 if head[5] & 0x10 else 0))
+            after = fh.read(4096)
+            inner = sniff(after)
+            if inner is not None:
+                return inner
+            return "mp3" if after else None
     fmt = sniff(head)
     if fmt == "ogg" and b"OpusHead" in head:
         fmt = "opus"
@@ -125,7 +139,7 @@ class _Source:
             self.container.close()
             raise UnsupportedFormatError("contains no audio stream", self.path)
         self.stream = self.container.streams.audio[0]
-        self.stream.thread_type = "AUTO"
+        self.stream.codec_context.thread_type = "AUTO"
         rate = self.stream.codec_context.sample_rate or self.stream.sample_rate
         if not rate:
             self.container.close()
@@ -158,13 +172,17 @@ class _Source:
             for packet in self.container.demux(self.stream):
                 try:
                     decoded = packet.decode()
-                except (av.error.InvalidDataError, av.error.UndefinedError, av.error.ValueError):
+                except (av.error.InvalidDataError, av.error.UndefinedError, ValueError):
                     bad += 1
                     if bad > _MAX_BAD_PACKETS:
                         raise DecodeError("too many corrupt audio packets", self.path) from None
                     continue
                 for frame in decoded:
-                    t = float(frame.pts * frame.time_base) if frame.pts is not None and frame.time_base else None
+                    t = (
+                        float(frame.pts * frame.time_base)
+                        if frame.pts is not None and frame.time_base
+                        else None
+                    )
                     self.decoded_samples += frame.samples
                     yield t, _to_mono(frame)
         except av.error.EOFError:
@@ -175,7 +193,7 @@ class _Source:
     def read(self, start: float = 0.0, end: float | None = None) -> np.ndarray:
         """Mono samples at the source rate from `start` to `end` seconds (None: to the end)."""
         sr = self.sample_rate
-        if start > 0:
+        if start > 0 and self.stream.time_base is not None:
             try:
                 self.container.seek(int(start / self.stream.time_base), stream=self.stream)
             except (av.error.FFmpegError, OverflowError) as exc:
@@ -257,8 +275,20 @@ def _format_of(path: str | os.PathLike[str]) -> str:
     except OSError as exc:
         raise DecodeError(f"cannot read: {exc.strerror or exc}", path) from exc
     if fmt is None:
-        raise UnsupportedFormatError("not an audio file this app reads (unknown content)", path)
+        raise UnsupportedFormatError(unknown_reason(path), path)
     return fmt
+
+
+def unknown_reason(path: str | os.PathLike[str]) -> str:
+    """Why a file whose content we do not recognise is not audio, in words."""
+    try:
+        with open(path, "rb") as fh:
+            start = fh.read(3)
+    except OSError:
+        start = b""
+    if start == b"ID3":
+        return "has an ID3 tag but no audio after it"
+    return "not an audio file this app reads (unknown content)"
 
 
 def load(
@@ -323,5 +353,7 @@ def payload_digest(path: str | os.PathLike[str]) -> str:
                 if packet.size:
                     h.update(bytes(packet))
         except (av.error.FFmpegError, OSError) as exc:
-            raise DecodeError(f"cannot read audio packets: {_describe_av_error(exc)}", path) from exc
+            raise DecodeError(
+                f"cannot read audio packets: {_describe_av_error(exc)}", path
+            ) from exc
     return h.hexdigest()

@@ -42,7 +42,9 @@ def _hz_to_mel(f: np.ndarray) -> np.ndarray:
     min_log_hz = 1000.0
     min_log_mel = min_log_hz / f_sp
     logstep = np.log(6.4) / 27.0
-    return np.where(f >= min_log_hz, min_log_mel + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, mels)
+    return np.where(
+        f >= min_log_hz, min_log_mel + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, mels
+    )
 
 
 def _mel_to_hz(m: np.ndarray) -> np.ndarray:
@@ -59,7 +61,9 @@ def _mel_to_hz(m: np.ndarray) -> np.ndarray:
 def mel_filterbank(sr: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS) -> np.ndarray:
     """Slaney-normalised triangular filters, (n_mels, 1 + n_fft // 2), as librosa builds them."""
     fftfreqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
-    mel_f = _mel_to_hz(np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(sr / 2.0)), n_mels + 2))
+    mel_f = _mel_to_hz(
+        np.linspace(_hz_to_mel(np.array(0.0)), _hz_to_mel(np.array(sr / 2.0)), n_mels + 2)
+    )
     fdiff = np.diff(mel_f)
     ramps = mel_f[:, None] - fftfreqs[None, :]
     lower = -ramps[:-2] / fdiff[:-1, None]

@@ -44,7 +44,9 @@ def apply_change(
     except GenreDesktopError as exc:
         return ChangeResult(path, old or [], new, "failed", exc.reason)
     if old is not None and current.genres != old:
-        return ChangeResult(path, current.genres, new, "failed", "genre changed since it was read; scan again")
+        return ChangeResult(
+            path, current.genres, new, "failed", "genre changed since it was read; scan again"
+        )
     fam = "id3" if current.format in ("mp3", "wav", "aiff") else "other"
     if current.genres == tags.expected_genres(new, fam, id3_version):
         return ChangeResult(path, current.genres, new, "skipped", "already has this genre")
@@ -54,7 +56,12 @@ def apply_change(
     except TagWriteError as exc:
         library.finish_change(change_id, "failed", exc.reason)
         return ChangeResult(path, current.genres, new, "failed", exc.reason)
-    library.finish_change(change_id, "written", stat_after=stat_after, genres_after=tags.expected_genres(new, fam, id3_version))
+    library.finish_change(
+        change_id,
+        "written",
+        stat_after=stat_after,
+        genres_after=tags.expected_genres(new, fam, id3_version),
+    )
     return ChangeResult(path, current.genres, new, "written")
 
 
@@ -63,7 +70,9 @@ def recover(library: Library) -> int:
     rows = library.db.execute("SELECT id FROM changes WHERE state='planned'").fetchall()
     settled = 0
     for (change_id,) in rows:
-        change = next(c for c in library.changes(_batch_of(library, change_id)) if c.id == change_id)
+        change = next(
+            c for c in library.changes(_batch_of(library, change_id)) if c.id == change_id
+        )
         try:
             now = tags.read(change.path).genres
             st = os.stat(change.path)
@@ -71,21 +80,31 @@ def recover(library: Library) -> int:
             library.finish_change(change_id, "failed", f"interrupted; file now unreadable: {exc}")
             settled += 1
             continue
-        if now == change.new or (len(change.new) > 1 and now == [tags.ID3V23_SEPARATOR.join(change.new)]):
-            library.finish_change(change_id, "written", stat_after=(st.st_size, st.st_mtime_ns), genres_after=now)
+        if now == change.new or (
+            len(change.new) > 1 and now == [tags.ID3V23_SEPARATOR.join(change.new)]
+        ):
+            library.finish_change(
+                change_id, "written", stat_after=(st.st_size, st.st_mtime_ns), genres_after=now
+            )
         elif now == change.old:
             library.finish_change(change_id, "failed", "interrupted before the write")
         else:
-            library.finish_change(change_id, "failed", "interrupted; the file was changed by another program")
+            library.finish_change(
+                change_id, "failed", "interrupted; the file was changed by another program"
+            )
         settled += 1
     return settled
 
 
 def _batch_of(library: Library, change_id: int) -> int:
-    return int(library.db.execute("SELECT batch_id FROM changes WHERE id=?", (change_id,)).fetchone()[0])
+    return int(
+        library.db.execute("SELECT batch_id FROM changes WHERE id=?", (change_id,)).fetchone()[0]
+    )
 
 
-def undo_batch(library: Library, batch_id: int, id3_version: int = 4) -> tuple[int, list[ChangeResult]]:
+def undo_batch(
+    library: Library, batch_id: int, id3_version: int = 4
+) -> tuple[int, list[ChangeResult]]:
     """Restore the old genre of every file a batch wrote (newest first). A file changed
     since that write is skipped and reported, never overwritten. Returns (undo batch id,
     results)."""
@@ -106,15 +125,39 @@ def undo_batch(library: Library, batch_id: int, id3_version: int = 4) -> tuple[i
             results.append(ChangeResult(change.path, [], change.old, "failed", reason))
             continue
         fam = "id3" if current.format in ("mp3", "wav", "aiff") else "other"
-        if current.genres == tags.expected_genres(change.old, fam, id3_version) and current.genres != tags.expected_genres(change.new, fam, id3_version):
+        if current.genres == tags.expected_genres(
+            change.old, fam, id3_version
+        ) and current.genres != tags.expected_genres(change.new, fam, id3_version):
             library.finish_change(change.id, "undone")  # an undo interrupted after its write
             results.append(ChangeResult(change.path, current.genres, change.old, "written"))
             continue
-        unchanged = change.size_after is None or (st.st_size, st.st_mtime_ns) == (change.size_after, change.mtime_ns_after)
-        if not unchanged or current.genres != tags.expected_genres(change.new, fam, 4) and current.genres != tags.expected_genres(change.new, fam, 3):
-            results.append(ChangeResult(change.path, current.genres, change.old, "skipped", "file changed since this batch wrote it; left as it is"))
+        unchanged = change.size_after is None or (st.st_size, st.st_mtime_ns) == (
+            change.size_after,
+            change.mtime_ns_after,
+        )
+        if (
+            not unchanged
+            or current.genres != tags.expected_genres(change.new, fam, 4)
+            and current.genres != tags.expected_genres(change.new, fam, 3)
+        ):
+            results.append(
+                ChangeResult(
+                    change.path,
+                    current.genres,
+                    change.old,
+                    "skipped",
+                    "file changed since this batch wrote it; left as it is",
+                )
+            )
             continue
-        res = apply_change(library, undo_id, change.path, change.old, expect=(st.st_size, st.st_mtime_ns), id3_version=id3_version)
+        res = apply_change(
+            library,
+            undo_id,
+            change.path,
+            change.old,
+            expect=(st.st_size, st.st_mtime_ns),
+            id3_version=id3_version,
+        )
         if res.state in ("written", "skipped"):
             library.finish_change(change.id, "undone")
         results.append(res)

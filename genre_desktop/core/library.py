@@ -168,7 +168,9 @@ class Library:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(
+                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -208,7 +210,10 @@ class Library:
         with self.transaction() as db:
             current = int(db.execute("PRAGMA user_version").fetchone()[0])
             if current > len(MIGRATIONS):
-                raise LibraryError(f"database schema {current} is newer than this app knows ({len(MIGRATIONS)})", self.path)
+                raise LibraryError(
+                    f"database schema {current} is newer than this app knows ({len(MIGRATIONS)})",
+                    self.path,
+                )
             for number in range(current, len(MIGRATIONS)):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
@@ -218,7 +223,10 @@ class Library:
     # -- roots ---------------------------------------------------------------------------
     def add_root(self, path: str | os.PathLike[str]) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)", (str(path), time.time()))
+            db.execute(
+                "INSERT OR IGNORE INTO roots(path, added_at) VALUES (?, ?)",
+                (str(path), time.time()),
+            )
 
     def roots(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT path FROM roots ORDER BY path")]
@@ -231,7 +239,10 @@ class Library:
             others = [r[0] for r in db.execute("SELECT path FROM roots")]
             ids = [
                 r["id"]
-                for r in db.execute("SELECT id, path FROM tracks WHERE path = ? OR path LIKE ? ESCAPE '\\'", (root, _like_prefix(root)))
+                for r in db.execute(
+                    "SELECT id, path FROM tracks WHERE path = ? OR path LIKE ? ESCAPE '\\'",
+                    (root, _like_prefix(root)),
+                )
                 if not any(_is_under(r["path"], o) for o in others)
             ]
             db.executemany("DELETE FROM tracks WHERE id = ?", [(i,) for i in ids])
@@ -249,8 +260,24 @@ class Library:
     def upsert_track(self, t: Track, db: sqlite3.Connection | None = None) -> int:
         """Insert or update by path; a changed file loses its analyses. Returns the id."""
         conn = db or self.db
-        row = conn.execute("SELECT id, size, mtime_ns FROM tracks WHERE path = ?", (t.path,)).fetchone()
-        values = (t.size, t.mtime_ns, t.format, t.codec, t.duration, t.sample_rate, t.channels, t.title, t.artist, t.album, json.dumps(t.genres), t.error, time.time())
+        row = conn.execute(
+            "SELECT id, size, mtime_ns FROM tracks WHERE path = ?", (t.path,)
+        ).fetchone()
+        values = (
+            t.size,
+            t.mtime_ns,
+            t.format,
+            t.codec,
+            t.duration,
+            t.sample_rate,
+            t.channels,
+            t.title,
+            t.artist,
+            t.album,
+            json.dumps(t.genres),
+            t.error,
+            time.time(),
+        )
         if row is None:
             cur = conn.execute(
                 "INSERT INTO tracks(size, mtime_ns, format, codec, duration, sample_rate, channels, title, artist, album, genres, error, scanned_at, path)"
@@ -300,15 +327,30 @@ class Library:
         """A tag write we verified: new genre and stat, the analysis stays valid (the audio
         is byte-identical), and the next scan skips the file."""
         with self.transaction() as db:
-            db.execute("UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?", (json.dumps(genres), size, mtime_ns, path))
+            db.execute(
+                "UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?",
+                (json.dumps(genres), size, mtime_ns, path),
+            )
 
     # -- analyses ------------------------------------------------------------------------
-    def save_analysis(self, track_id: int, a: Analysis, db: sqlite3.Connection | None = None) -> None:
+    def save_analysis(
+        self, track_id: int, a: Analysis, db: sqlite3.Connection | None = None
+    ) -> None:
         emb = None if a.embedding is None else np.asarray(a.embedding, dtype=np.float16).tobytes()
         (db or self.db).execute(
             "INSERT OR REPLACE INTO analyses(track_id, model_version, genre, confidence, probabilities, tags, embedding, windows, analysed_at)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
-            (track_id, a.model_version, a.genre, a.confidence, json.dumps(a.probabilities), json.dumps(a.tags), emb, a.windows, time.time()),
+            (
+                track_id,
+                a.model_version,
+                a.genre,
+                a.confidence,
+                json.dumps(a.probabilities),
+                json.dumps(a.tags),
+                emb,
+                a.windows,
+                time.time(),
+            ),
         )
 
     def save_analyses(self, items: Iterable[tuple[int, Analysis]]) -> None:
@@ -317,7 +359,9 @@ class Library:
                 self.save_analysis(track_id, a, db)
 
     def analysis(self, track_id: int, model_version: str) -> Analysis | None:
-        row = self.db.execute("SELECT * FROM analyses WHERE track_id=? AND model_version=?", (track_id, model_version)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM analyses WHERE track_id=? AND model_version=?", (track_id, model_version)
+        ).fetchone()
         return _analysis(row) if row else None
 
     def analyses(self, model_version: str) -> dict[int, Analysis]:
@@ -383,7 +427,10 @@ class Library:
                 (state, error, size, mtime, time.time(), change_id),
             )
             if stat_after is not None and genres_after is not None and row is not None:
-                db.execute("UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?", (json.dumps(genres_after), size, mtime, row["path"]))
+                db.execute(
+                    "UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?",
+                    (json.dumps(genres_after), size, mtime, row["path"]),
+                )
 
     def set_batch_state(self, batch_id: int, state: str) -> None:
         with self.transaction() as db:
@@ -396,23 +443,57 @@ class Library:
         out = []
         for r in self.db.execute("SELECT * FROM batches ORDER BY id"):
             counts = {s: 0 for s in CHANGE_STATES}
-            for c in self.db.execute("SELECT state, COUNT(*) FROM changes WHERE batch_id=? GROUP BY state", (r["id"],)):
+            for c in self.db.execute(
+                "SELECT state, COUNT(*) FROM changes WHERE batch_id=? GROUP BY state", (r["id"],)
+            ):
                 counts[c[0]] = c[1]
-            out.append(Batch(r["id"], r["created_at"], r["kind"], r["description"], r["state"], r["undo_of"], counts))
+            out.append(
+                Batch(
+                    r["id"],
+                    r["created_at"],
+                    r["kind"],
+                    r["description"],
+                    r["state"],
+                    r["undo_of"],
+                    counts,
+                )
+            )
         return out
 
     def changes(self, batch_id: int) -> list[Change]:
         rows = self.db.execute("SELECT * FROM changes WHERE batch_id=? ORDER BY id", (batch_id,))
         return [
-            Change(r["id"], r["batch_id"], r["path"], json.loads(r["old_value"]), json.loads(r["new_value"]), r["state"], r["error"], r["size_after"], r["mtime_ns_after"])
+            Change(
+                r["id"],
+                r["batch_id"],
+                r["path"],
+                json.loads(r["old_value"]),
+                json.loads(r["new_value"]),
+                r["state"],
+                r["error"],
+                r["size_after"],
+                r["mtime_ns_after"],
+            )
             for r in rows
         ]
 
     def open_changes(self, path: str) -> list[Change]:
         """Planned changes of a file whose outcome was never recorded (the process died)."""
-        rows = self.db.execute("SELECT * FROM changes WHERE path=? AND state='planned' ORDER BY id", (path,))
+        rows = self.db.execute(
+            "SELECT * FROM changes WHERE path=? AND state='planned' ORDER BY id", (path,)
+        )
         return [
-            Change(r["id"], r["batch_id"], r["path"], json.loads(r["old_value"]), json.loads(r["new_value"]), r["state"], r["error"], r["size_after"], r["mtime_ns_after"])
+            Change(
+                r["id"],
+                r["batch_id"],
+                r["path"],
+                json.loads(r["old_value"]),
+                json.loads(r["new_value"]),
+                r["state"],
+                r["error"],
+                r["size_after"],
+                r["mtime_ns_after"],
+            )
             for r in rows
         ]
 
@@ -437,7 +518,11 @@ def _track(r: sqlite3.Row) -> Track:
 
 
 def _analysis(r: sqlite3.Row) -> Analysis:
-    emb = None if r["embedding"] is None else np.frombuffer(r["embedding"], dtype=np.float16).astype(np.float32)
+    emb = (
+        None
+        if r["embedding"] is None
+        else np.frombuffer(r["embedding"], dtype=np.float16).astype(np.float32)
+    )
     return Analysis(
         model_version=r["model_version"],
         genre=r["genre"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 from genre_desktop.errors import BusyError
 
@@ -14,7 +15,7 @@ class WriteLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def acquire(self) -> WriteLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -24,7 +25,7 @@ class WriteLock:
                 import msvcrt
 
                 fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
             else:
                 import fcntl
 
@@ -33,7 +34,10 @@ class WriteLock:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
             fh.close()
-            raise BusyError(f"another genre-desktop is writing tags for this library ({holder}); try again when it has finished", self.path) from exc
+            raise BusyError(
+                f"another genre-desktop is writing tags for this library ({holder}); try again when it has finished",
+                self.path,
+            ) from exc
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()}")

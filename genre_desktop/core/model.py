@@ -66,7 +66,9 @@ def load_card(folder: Path | None = None) -> Card:
         raise ModelError(f"model card unreadable: {exc}", path) from exc
 
 
-def spans_for(duration: float, n: int = DEFAULT_WINDOWS, length: float = features.WINDOW_SECONDS) -> list[tuple[float, float]]:
+def spans_for(
+    duration: float, n: int = DEFAULT_WINDOWS, length: float = features.WINDOW_SECONDS
+) -> list[tuple[float, float]]:
     """(start, length) of up to n windows spread over a track of `duration` seconds.
 
     Short clips: every half-window hop (as in training), at most n. Longer tracks: evenly
@@ -86,7 +88,9 @@ def spans_for(duration: float, n: int = DEFAULT_WINDOWS, length: float = feature
 class GenreModel:
     """Loads models/genre_cnn.tflite (checked against the card's sha256)."""
 
-    def __init__(self, folder: Path | None = None, num_threads: int = 1, windows: int = DEFAULT_WINDOWS) -> None:
+    def __init__(
+        self, folder: Path | None = None, num_threads: int = 1, windows: int = DEFAULT_WINDOWS
+    ) -> None:
         from ai_edge_litert.interpreter import Interpreter
 
         folder = folder or models_dir()
@@ -124,7 +128,9 @@ class GenreModel:
         n_labels, n_tags = len(self.card.labels), len(self.card.tag_labels)
         for d in details:
             width = int(d["shape"][-1])
-            key = "probabilities" if width == n_labels else "tags" if width == n_tags else "embedding"
+            key = (
+                "probabilities" if width == n_labels else "tags" if width == n_tags else "embedding"
+            )
             out[key] = d["index"]
         return out
 
@@ -153,8 +159,12 @@ class GenreModel:
         usable = [e for e in excerpts if len(e) > features.SAMPLE_RATE * 0.25]
         if not usable:
             raise DecodeError("no audio could be decoded", path)
-        loud = [e for e in usable if float(np.sqrt(np.mean(e.astype(np.float64) ** 2))) >= SILENCE_RMS]
-        chosen = loud or usable  # a silent track is still analysed (and will say so by its confidence)
+        loud = [
+            e for e in usable if float(np.sqrt(np.mean(e.astype(np.float64) ** 2))) >= SILENCE_RMS
+        ]
+        chosen = (
+            loud or usable
+        )  # a silent track is still analysed (and will say so by its confidence)
         if len(chosen) > self.windows:
             idx = np.linspace(0, len(chosen) - 1, self.windows).round().astype(int)
             chosen = [chosen[i] for i in idx]
@@ -168,7 +178,11 @@ class GenreModel:
         best = int(np.argmax(probs))
         tag_p = out["tags"].mean(0) if "tags" in out else np.zeros(0)
         tag_labels = self.card.tag_labels
-        top = [(tag_labels[i], round(float(tag_p[i]), 4)) for i in np.argsort(-tag_p)[:TOP_TAGS]] if len(tag_p) else []
+        top = (
+            [(tag_labels[i], round(float(tag_p[i]), 4)) for i in np.argsort(-tag_p)[:TOP_TAGS]]
+            if len(tag_p)
+            else []
+        )
         return Analysis(
             model_version=self.version,
             genre=labels[best],

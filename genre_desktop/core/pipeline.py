@@ -13,12 +13,16 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from genre_desktop.core.library import Analysis, Library, Track
 from genre_desktop.core.scan import Cancelled, Progress, read_track, walk
 from genre_desktop.errors import GenreDesktopError
 
-_worker_model = None
+if TYPE_CHECKING:
+    from genre_desktop.core.model import GenreModel
+
+_worker_model: GenreModel | None = None
 
 
 @dataclass
@@ -36,7 +40,9 @@ def _init_worker(model_dir: str | None, windows: int) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from genre_desktop.core.model import GenreModel
 
-    _worker_model = GenreModel(Path(model_dir) if model_dir else None, num_threads=1, windows=windows)
+    _worker_model = GenreModel(
+        Path(model_dir) if model_dir else None, num_threads=1, windows=windows
+    )
 
 
 def _analyse_in_worker(path: str, duration: float) -> tuple[Analysis | None, str | None]:
@@ -52,7 +58,13 @@ def _analyse_in_worker(path: str, duration: float) -> tuple[Analysis | None, str
 class Analyser:
     """Runs the model over tracks with `jobs` workers, saving each result to the library."""
 
-    def __init__(self, library: Library, model_dir: Path | None = None, jobs: int = 1, windows: int | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        model_dir: Path | None = None,
+        jobs: int = 1,
+        windows: int | None = None,
+    ) -> None:
         from genre_desktop.core.model import DEFAULT_WINDOWS, load_card
 
         self.library = library
@@ -60,7 +72,7 @@ class Analyser:
         self.jobs = max(1, jobs)
         self.windows = windows or DEFAULT_WINDOWS
         self.version = load_card(model_dir).version
-        self._local = None
+        self._local: GenreModel | None = None
 
     def _local_model(self):
         if self._local is None:
@@ -69,7 +81,9 @@ class Analyser:
             self._local = GenreModel(self.model_dir, num_threads=1, windows=self.windows)
         return self._local
 
-    def run(self, tracks: Iterable[Track], progress: Progress | None = None, flush_every: int = 16) -> Iterator[Outcome]:
+    def run(
+        self, tracks: Iterable[Track], progress: Progress | None = None, flush_every: int = 16
+    ) -> Iterator[Outcome]:
         """Analyse `tracks` (cached analyses of unchanged files are reused)."""
         progress = progress or Progress()
         todo: list[Track] = []
@@ -102,7 +116,9 @@ class Analyser:
         finally:
             self.library.save_analyses(pending)
 
-    def _map(self, tracks: list[Track], progress: Progress) -> Iterator[tuple[Track, tuple[Analysis | None, str | None]]]:
+    def _map(
+        self, tracks: list[Track], progress: Progress
+    ) -> Iterator[tuple[Track, tuple[Analysis | None, str | None]]]:
         if not tracks:
             return
         if self.jobs == 1 or len(tracks) == 1:
@@ -158,7 +174,11 @@ def _mp_context():
     return mp.get_context("spawn")
 
 
-def tracks_for(library: Library, paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None = None) -> list[Track]:
+def tracks_for(
+    library: Library,
+    paths: Iterable[str | os.PathLike[str]],
+    errors: list[tuple[str, str]] | None = None,
+) -> list[Track]:
     """Tracks for the files under `paths`, read into the library when new or changed."""
     errors = errors if errors is not None else []
     out: list[Track] = []

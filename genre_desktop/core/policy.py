@@ -22,7 +22,13 @@ class Decision:
     reason: str = ""
 
 
-def decide(track: Track, analysis: Analysis | None, policy: str, min_confidence: float, error: str | None = None) -> Decision:
+def decide(
+    track: Track,
+    analysis: Analysis | None,
+    policy: str,
+    min_confidence: float,
+    error: str | None = None,
+) -> Decision:
     """keep: write only where the file has no genre; overwrite: replace any other genre.
     Either way only predictions at least `min_confidence` sure are written."""
     if analysis is None:
@@ -33,5 +39,7 @@ def decide(track: Track, analysis: Analysis | None, policy: str, min_confidence:
     if track.genres and policy == "keep":
         return Decision(HAS_GENRE, [], f"already has a genre ({track.genre})")
     if analysis.confidence < min_confidence:
-        return Decision(LOW_CONFIDENCE, [], f"confidence {analysis.confidence:.0%} below {min_confidence:.0%}")
+        return Decision(
+            LOW_CONFIDENCE, [], f"confidence {analysis.confidence:.0%} below {min_confidence:.0%}"
+        )
     return Decision(WRITE, [predicted])

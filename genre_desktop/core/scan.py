@@ -72,7 +72,9 @@ def _is_candidate(path: str) -> bool:
         return False
 
 
-def walk(paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None = None) -> Iterator[str]:
+def walk(
+    paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None = None
+) -> Iterator[str]:
     """Audio candidates under the given files/folders, each once; symlinked folders are
     followed, but a folder already visited (by device and inode) is not entered again."""
     seen_dirs: set[tuple[int, int]] = set()
@@ -134,14 +136,26 @@ def read_track(path: str) -> Track:
     try:
         t = tags.read(path)
     except GenreDesktopError as exc:
-        return Track(0, path, st.st_size, st.st_mtime_ns, format=Path(path).suffix.lstrip(".").lower(), error=exc.reason)
+        return Track(
+            0,
+            path,
+            st.st_size,
+            st.st_mtime_ns,
+            format=Path(path).suffix.lstrip(".").lower(),
+            error=exc.reason,
+        )
     return Track(
         0, path, st.st_size, st.st_mtime_ns, format=t.format, codec=t.codec, duration=t.duration,
         sample_rate=t.sample_rate, channels=t.channels, title=t.title, artist=t.artist, album=t.album, genres=t.genres,
     )  # fmt: skip
 
 
-def scan(library: Library, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None, batch: int = 200) -> ScanResult:
+def scan(
+    library: Library,
+    paths: Iterable[str | os.PathLike[str]],
+    progress: Progress | None = None,
+    batch: int = 200,
+) -> ScanResult:
     """Bring the library in step with the folders/files in `paths`."""
     progress = progress or Progress()
     roots = [os.path.abspath(os.fspath(p)) for p in paths]

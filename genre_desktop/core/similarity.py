@@ -73,7 +73,9 @@ class SimilarityIndex:
         top = top[np.argsort(-scores[top])]
         return [Neighbour(int(self.ids[i]), float(scores[i])) for i in top]
 
-    def _filter_mask(self, track_id: int, same_genre: bool, same_album: bool, same_artist: bool) -> np.ndarray | None:
+    def _filter_mask(
+        self, track_id: int, same_genre: bool, same_album: bool, same_artist: bool
+    ) -> np.ndarray | None:
         if not (same_genre or same_album or same_artist):
             return None
         rows = self.library.db.execute(

@@ -15,6 +15,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import mutagen
 from mutagen.aiff import AIFF
@@ -39,6 +40,8 @@ KINDS: dict[type, tuple[str, str]] = {
     OggOpus: ("opus", "vorbis"),
     MP4: ("m4a", "mp4"),
 }
+
+BY_FORMAT: dict[str, type] = {fmt: cls for cls, (fmt, _) in KINDS.items()}
 
 # The one field table: field -> key per tag family (as beets' mediafile does it).
 FIELDS: dict[str, dict[str, str]] = {
@@ -80,8 +83,13 @@ def _open(path: str | os.PathLike[str]) -> mutagen.FileType:
             raise TagReadError("is a folder, not an audio file", p)
         if p.stat().st_size == 0:
             raise TagReadError("empty file (0 bytes)", p)
-        f = mutagen.File(p)
-    except TagReadError:
+        fmt = audio.sniff_file(p)
+        if fmt is None:
+            raise UnsupportedFormatError(audio.unknown_reason(p), p)
+        # the content decides the tag format, never the extension (a FLAC named .mp3
+        # must get Vorbis comments, not an ID3 tag)
+        f = BY_FORMAT[fmt](p)
+    except (TagReadError, UnsupportedFormatError):
         raise
     except FileNotFoundError as exc:
         raise TagReadError("file not found (moved or deleted?)", p) from exc
@@ -90,8 +98,6 @@ def _open(path: str | os.PathLike[str]) -> mutagen.FileType:
     except (mutagen.MutagenError, OSError, ValueError, EOFError) as exc:
         reason = str(exc) or type(exc).__name__
         raise TagReadError(f"not a readable audio file ({reason})", p) from exc
-    if f is None:
-        raise UnsupportedFormatError("not an audio file this app reads (unknown content)", p)
     if type(f) not in KINDS:
         raise UnsupportedFormatError(f"unsupported format ({type(f).__name__})", p)
     return f
@@ -157,7 +163,7 @@ def _set_genres(f: mutagen.FileType, genres: list[str], id3_version: int) -> Non
     fam = _family(f)
     if f.tags is None:
         f.add_tags()
-    tags = f.tags
+    tags: Any = f.tags
     if fam == "id3":
         tags.delall("TCON")
         if genres:
@@ -183,7 +189,8 @@ def _save(f: mutagen.FileType, path: str, id3_version: int) -> None:
         if id3_version == 3:
             kwargs["v23_sep"] = ID3V23_SEPARATOR  # type: ignore[assignment]
         if isinstance(f, MP3):
-            f.tags.save(path, v1=1, **kwargs)  # an ID3v1 tag, if present, is kept in step
+            id3: Any = f.tags
+            id3.save(path, v1=1, **kwargs)  # an ID3v1 tag, if present, is kept in step
         else:
             f.save(path, **kwargs)
     else:
@@ -236,7 +243,9 @@ def write_genres(
     if not os.access(p, os.W_OK) or not (st.st_mode & stat.S_IWUSR):
         raise TagWriteError("file is read-only", p)
     if not os.access(p.parent, os.W_OK):
-        raise TagWriteError("folder is read-only (a safe write needs a temporary copy beside the file)", p)
+        raise TagWriteError(
+            "folder is read-only (a safe write needs a temporary copy beside the file)", p
+        )
 
     try:
         before_tags = read(p)
@@ -267,7 +276,13 @@ def write_genres(
     except PermissionError as exc:
         tmp.unlink(missing_ok=True)
         raise TagWriteError("file is locked or in use by another program", p) from exc
-    except (OSError, mutagen.MutagenError, TagReadError, UnsupportedFormatError, DecodeError) as exc:
+    except (
+        OSError,
+        mutagen.MutagenError,
+        TagReadError,
+        UnsupportedFormatError,
+        DecodeError,
+    ) as exc:
         tmp.unlink(missing_ok=True)
         raise TagWriteError(f"write failed: {exc}", p) from exc
     except BaseException:
@@ -283,12 +298,21 @@ def expected_genres(genres: list[str], fmt_family: str, id3_version: int) -> lis
     return list(genres)
 
 
-def _verify(tmp: Path, original: Path, before: TrackTags, before_audio: str, genres: list[str], id3_version: int) -> None:
+def _verify(
+    tmp: Path,
+    original: Path,
+    before: TrackTags,
+    before_audio: str,
+    genres: list[str],
+    id3_version: int,
+) -> None:
     after = read(tmp)
     fam = _family(_open(tmp))
     want = expected_genres(genres, fam, id3_version)
     if after.genres != want:
-        raise TagWriteError(f"verification failed: genre reads back as {after.genres!r}, not {want!r}", original)
+        raise TagWriteError(
+            f"verification failed: genre reads back as {after.genres!r}, not {want!r}", original
+        )
     for name in ("title", "artist", "album"):
         if getattr(after, name) != getattr(before, name):
             raise TagWriteError(f"verification failed: {name} changed", original)

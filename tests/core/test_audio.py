@@ -57,7 +57,14 @@ def test_excerpts_of_a_long_file_seek_instead_of_decoding_everything(tmp_path):
 
 @pytest.mark.parametrize(
     ("subtype", "sr", "channels", "seconds"),
-    [("PCM_U8", 22050, 1, 1.0), ("PCM_24", 44100, 2, 1.0), ("FLOAT", 44100, 2, 1.0), ("PCM_16", 96000, 2, 1.0), ("PCM_16", 48000, 6, 1.0), ("PCM_16", 44100, 1, 0.5)],
+    [
+        ("PCM_U8", 22050, 1, 1.0),
+        ("PCM_24", 44100, 2, 1.0),
+        ("FLOAT", 44100, 2, 1.0),
+        ("PCM_16", 96000, 2, 1.0),
+        ("PCM_16", 48000, 6, 1.0),
+        ("PCM_16", 44100, 1, 0.5),
+    ],
 )
 def test_unusual_wav_files(tmp_path, subtype, sr, channels, seconds):
     data = audiofactory.music(seconds, sr, channels, seed=5) * 0.5
@@ -79,7 +86,7 @@ def test_hostile_files_raise_clear_errors_naming_the_file(tmp_path, music_librar
         "zero": "empty file",
         "random": "not",
         "text_m4a": "not an audio file",
-        "id3_only": "not a readable audio file",
+        "id3_only": "no audio",
         "folder_mp3": "folder",
         "dangling": "not found",
     }

@@ -217,7 +217,9 @@ def test_killing_a_writer_at_random_moments_never_damages_the_file(music_library
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_truncated_files_are_refused_or_tagged_without_touching_their_audio(tmp_path, music_library, variant):
+def test_truncated_files_are_refused_or_tagged_without_touching_their_audio(
+    tmp_path, music_library, variant
+):
     data = music_library[variant].read_bytes()
     path = tmp_path / ("cut" + music_library[variant].suffix)
     path.write_bytes(data[: int(len(data) * 0.5)])

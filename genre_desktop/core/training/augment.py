@@ -27,7 +27,9 @@ def augment(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         y = np.tanh(drive * y) / np.tanh(drive)
     if rng.random() < 0.3:
         rms = float(np.sqrt(np.mean(y**2))) + 1e-9
-        y = y + rng.standard_normal(len(y)).astype(np.float32) * rms * float(10 ** (-rng.uniform(25, 45) / 20))
+        y = y + rng.standard_normal(len(y)).astype(np.float32) * rms * float(
+            10 ** (-rng.uniform(25, 45) / 20)
+        )
     gain_db = float(rng.uniform(-18, 0))  # final peak level
     y *= float(10 ** (gain_db / 20)) / (float(np.max(np.abs(y))) or 1.0)
     return y.astype(np.float32)

@@ -37,17 +37,27 @@ def build_app_model(head: keras.Model, spec: str) -> keras.Model:
     x = feats[0] if len(feats) == 1 else keras.layers.Concatenate()(feats)
     probs = head(x)
     main = outs.get("MSD_musicnn", next(iter(outs.values())))
-    return keras.Model(inp, {"probabilities": probs, "embedding": main["penultimate"], "tags": main["tags"]})
+    return keras.Model(
+        inp, {"probabilities": probs, "embedding": main["penultimate"], "tags": main["tags"]}
+    )
 
 
 def to_tflite(model: keras.Model) -> bytes:
     import tensorflow as tf
     from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
-    @tf.function(input_signature=[tf.TensorSpec([None, features.WINDOW_FRAMES, features.N_MELS], tf.float32, name="mel")])
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec([None, features.WINDOW_FRAMES, features.N_MELS], tf.float32, name="mel")
+        ]
+    )
     def serve(mel):
         out = model(mel, training=False)
-        return {"probabilities": out["probabilities"], "embedding": out["embedding"], "tags": out["tags"]}
+        return {
+            "probabilities": out["probabilities"],
+            "embedding": out["embedding"],
+            "tags": out["tags"],
+        }
 
     frozen = convert_variables_to_constants_v2(serve.get_concrete_function())
     converter = tf.lite.TFLiteConverter.from_concrete_functions([frozen])
@@ -82,7 +92,11 @@ def export_model(head: keras.Model, spec: str, results: dict, out: Path, similar
         "display_names": [DISPLAY[g] for g in GENRES],
         "tag_labels": LABELS["MSD_musicnn"],
         "feature_recipe": features.RECIPE,
-        "input": {"name": "mel", "shape": [-1, features.WINDOW_FRAMES, features.N_MELS], "dtype": "float32"},
+        "input": {
+            "name": "mel",
+            "shape": [-1, features.WINDOW_FRAMES, features.N_MELS],
+            "dtype": "float32",
+        },
         "outputs": {
             "probabilities": "softmax over the ten genres, per window",
             "embedding": f"pretrained penultimate layer ({int(ref['embedding'].shape[1])} values), per window",

@@ -24,7 +24,9 @@ def _cache_key(clips: list[Clip], n_aug: int, seed: int) -> str:
     for c in clips:
         st = c.path.stat()
         h.update(f"{c.path.name}:{st.st_size}:{c.label}".encode())
-    h.update(f"{n_aug}:{seed}:{HOP_FRAMES}:{json.dumps(features.RECIPE, sort_keys=True)}:v3".encode())
+    h.update(
+        f"{n_aug}:{seed}:{HOP_FRAMES}:{json.dumps(features.RECIPE, sort_keys=True)}:v3".encode()
+    )
     return h.hexdigest()[:16]
 
 
@@ -33,11 +35,17 @@ def mfcc_stats(y: np.ndarray) -> np.ndarray:
     import librosa
 
     m = librosa.feature.mfcc(y=y, sr=features.SAMPLE_RATE, n_mfcc=20, n_fft=512, hop_length=256)
-    d = librosa.feature.delta(m, width=min(9, m.shape[1] - (1 - m.shape[1] % 2))) if m.shape[1] >= 3 else np.zeros_like(m)
+    d = (
+        librosa.feature.delta(m, width=min(9, m.shape[1] - (1 - m.shape[1] % 2)))
+        if m.shape[1] >= 3
+        else np.zeros_like(m)
+    )
     return np.concatenate([m.mean(1), m.std(1), d.mean(1), d.std(1)]).astype(np.float32)
 
 
-def extract(clips: list[Clip], cache_dir: Path, n_aug: int = 3, seed: int = 0, log=print) -> dict[str, np.ndarray]:
+def extract(
+    clips: list[Clip], cache_dir: Path, n_aug: int = 3, seed: int = 0, log=print
+) -> dict[str, np.ndarray]:
     """Arrays keyed by name; window rows carry `clip` (index) and `variant` (0 = clean)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"features-{_cache_key(clips, n_aug, seed)}.npz"

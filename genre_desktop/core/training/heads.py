@@ -24,14 +24,22 @@ def sample_weights(labels: np.ndarray, clip_ids: np.ndarray) -> np.ndarray:
     return w * len(labels) / w.sum()
 
 
-def build_head(input_dim: int, hidden: int = 64, dropout: float = 0.5, l2: float = 1e-3, seed: int = 0) -> keras.Model:
+def build_head(
+    input_dim: int, hidden: int = 64, dropout: float = 0.5, l2: float = 1e-3, seed: int = 0
+) -> keras.Model:
     """Normalise -> dropout -> dense(hidden, relu) = the embedding -> dropout -> softmax(10)."""
     init = keras.initializers.GlorotUniform(seed=seed)
     inp = keras.Input((input_dim,), name="features")
     norm = layers.Normalization(name="head_norm")
     x = norm(inp)
     x = layers.Dropout(0.2, seed=seed)(x)
-    emb = layers.Dense(hidden, activation="relu", kernel_initializer=init, kernel_regularizer=keras.regularizers.l2(l2), name="head_hidden")(x)
+    emb = layers.Dense(
+        hidden,
+        activation="relu",
+        kernel_initializer=init,
+        kernel_regularizer=keras.regularizers.l2(l2),
+        name="head_hidden",
+    )(x)
     x = layers.Dropout(dropout, seed=seed)(emb)
     out = layers.Dense(N_CLASSES, activation="softmax", kernel_initializer=init, name="head_out")(x)
     model = keras.Model(inp, out)
@@ -39,7 +47,15 @@ def build_head(input_dim: int, hidden: int = 64, dropout: float = 0.5, l2: float
     return model
 
 
-def fit_head(x: np.ndarray, y: np.ndarray, w: np.ndarray, epochs: int = 15, seed: int = 0, validation=None, hidden: int = 64):
+def fit_head(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    epochs: int = 15,
+    seed: int = 0,
+    validation=None,
+    hidden: int = 64,
+):
     keras.utils.set_random_seed(seed)
     model = build_head(x.shape[1], hidden=hidden, seed=seed)
     model.norm.adapt(x)  # type: ignore[attr-defined]
@@ -52,7 +68,16 @@ def fit_head(x: np.ndarray, y: np.ndarray, w: np.ndarray, epochs: int = 15, seed
     val = None
     if validation is not None:
         val = (validation[0], keras.utils.to_categorical(validation[1], N_CLASSES))
-    hist = model.fit(x, yy, sample_weight=w, epochs=epochs, batch_size=128, verbose=0, shuffle=True, validation_data=val)
+    hist = model.fit(
+        x,
+        yy,
+        sample_weight=w,
+        epochs=epochs,
+        batch_size=128,
+        verbose=0,
+        shuffle=True,
+        validation_data=val,
+    )
     return model, hist.history
 
 
@@ -76,14 +101,26 @@ def build_scratch_cnn(seed: int = 0) -> keras.Model:
     return keras.Model(inp, out)
 
 
-def fit_scratch(x: np.ndarray, y: np.ndarray, w: np.ndarray, epochs: int = 10, seed: int = 0, validation=None):
+def fit_scratch(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, epochs: int = 10, seed: int = 0, validation=None
+):
     keras.utils.set_random_seed(seed)
     model = build_scratch_cnn(seed)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy", metrics=["accuracy"]
+    )
     val = None
     if validation is not None:
         val = (validation[0], keras.utils.to_categorical(validation[1], N_CLASSES))
-    hist = model.fit(x, keras.utils.to_categorical(y, N_CLASSES), sample_weight=w, epochs=epochs, batch_size=64, verbose=0, validation_data=val)
+    hist = model.fit(
+        x,
+        keras.utils.to_categorical(y, N_CLASSES),
+        sample_weight=w,
+        epochs=epochs,
+        batch_size=64,
+        verbose=0,
+        validation_data=val,
+    )
     return model, hist.history
 
 

@@ -20,7 +20,13 @@ def classification_report(y_true: np.ndarray, probs: np.ndarray) -> dict:
             auc = float(roc_auc_score(y_true == i, probs[:, i]))
         except ValueError:
             auc = float("nan")
-        per[g] = {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "roc_auc": auc, "support": int(n[i])}
+        per[g] = {
+            "precision": float(p[i]),
+            "recall": float(r[i]),
+            "f1": float(f[i]),
+            "roc_auc": auc,
+            "support": int(n[i]),
+        }
     return {
         "accuracy": float((y_pred == y_true).mean()),
         "macro_f1": float(np.mean(f)),
@@ -32,7 +38,9 @@ def classification_report(y_true: np.ndarray, probs: np.ndarray) -> dict:
     }
 
 
-def precision_at_k(emb: np.ndarray, labels: np.ndarray, groups: np.ndarray, ks=(5, 10), center: bool = True) -> dict[str, float]:
+def precision_at_k(
+    emb: np.ndarray, labels: np.ndarray, groups: np.ndarray, ks=(5, 10), center: bool = True
+) -> dict[str, float]:
     """Share of the k nearest (cosine) neighbours with the query's genre, never counting
     neighbours from the query's own group (artist block). Every clip is a query against all
     others; embeddings must come from models that did not see the clip (out-of-fold)."""

@@ -28,7 +28,9 @@ def checkpoint_dir(name: str) -> Path:
     try:
         import musicnn  # installed --no-deps by the train extra; only its files are used
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError("the musicnn package is needed for training: make train installs it") from exc
+        raise RuntimeError(
+            "the musicnn package is needed for training: make train installs it"
+        ) from exc
     return Path(os.path.dirname(musicnn.__file__)) / name
 
 
@@ -61,12 +63,16 @@ def build_musicnn(prefix: str = "msd") -> keras.Model:
     pad7 = layers.ZeroPadding2D(((3, 3), (0, 0)))(x)
 
     def timbral(width: int, i: int):
-        c = layers.Conv2D(204, (7, width), padding="valid", activation="relu", name=f"{p}conv2d{i}")(pad7)
+        c = layers.Conv2D(
+            204, (7, width), padding="valid", activation="relu", name=f"{p}conv2d{i}"
+        )(pad7)
         c = layers.BatchNormalization(epsilon=1e-3, name=f"{p}batch_normalization{i + 1}")(c)
         return FreqMaxPool()(c)
 
     def temporal(length: int, i: int, bn: int):
-        c = layers.Conv2D(51, (length, 1), padding="same", activation="relu", name=f"{p}conv2d{i}")(x)
+        c = layers.Conv2D(51, (length, 1), padding="same", activation="relu", name=f"{p}conv2d{i}")(
+            x
+        )
         c = layers.BatchNormalization(epsilon=1e-3, name=f"{p}batch_normalization{bn}")(c)
         return FreqMaxPool()(c)
 
@@ -94,7 +100,11 @@ def build_musicnn(prefix: str = "msd") -> keras.Model:
     logits = layers.Dense(50, name=p + "dense_1")(pen)
     tags = layers.Activation("sigmoid", name=p + "tags")(logits)
     midend_mean = layers.GlobalAveragePooling1D(name=p + "midend_mean")(midend)
-    return keras.Model(inp, {"tags": tags, "penultimate": pen, "pool": pool, "midend_mean": midend_mean}, name=p + "musicnn")
+    return keras.Model(
+        inp,
+        {"tags": tags, "penultimate": pen, "pool": pool, "midend_mean": midend_mean},
+        name=p + "musicnn",
+    )
 
 
 def _tf1_name(keras_name: str, prefix: str) -> str:
@@ -120,7 +130,10 @@ def load_pretrained(model: keras.Model, checkpoint: str | Path, prefix: str = "m
             continue
         src = _tf1_name(layer.name, prefix)
         if isinstance(layer, layers.BatchNormalization):
-            values = [reader.get_tensor(f"{src}/{k}") for k in ("gamma", "beta", "moving_mean", "moving_variance")]
+            values = [
+                reader.get_tensor(f"{src}/{k}")
+                for k in ("gamma", "beta", "moving_mean", "moving_variance")
+            ]
         else:
             kernel = reader.get_tensor(f"{src}/kernel")
             if isinstance(layer, layers.Conv1D):  # (7, W, 1, 64) -> (7, W, 64)
@@ -128,7 +141,9 @@ def load_pretrained(model: keras.Model, checkpoint: str | Path, prefix: str = "m
             values = [kernel, reader.get_tensor(f"{src}/bias")]
         for w, v in zip(layer.weights, values, strict=True):
             if tuple(w.shape) != v.shape:
-                raise ValueError(f"{layer.name}: shape {tuple(w.shape)} != checkpoint {src} {v.shape}")
+                raise ValueError(
+                    f"{layer.name}: shape {tuple(w.shape)} != checkpoint {src} {v.shape}"
+                )
         layer.set_weights([np.asarray(v, dtype=np.float32) for v in values])
         count += len(values)
     return count
@@ -185,7 +200,10 @@ def load_pretrained_vgg(model: keras.Model, checkpoint: str | Path, prefix: str)
         if isinstance(layer, layers.BatchNormalization):
             idx = base[len("batch_normalization") :]
             src = "batch_normalization" if idx in ("", "0") else f"batch_normalization_{idx}"
-            values = [reader.get_tensor(f"{src}/{k}") for k in ("gamma", "beta", "moving_mean", "moving_variance")]
+            values = [
+                reader.get_tensor(f"{src}/{k}")
+                for k in ("gamma", "beta", "moving_mean", "moving_variance")
+            ]
         else:
             values = [reader.get_tensor(f"{base}/kernel"), reader.get_tensor(f"{base}/bias")]
         layer.set_weights([np.asarray(v, dtype=np.float32) for v in values])

@@ -24,7 +24,15 @@ def _confusion_png(cm: list[list[int]], title: str, path: Path) -> None:
     for i in range(10):
         for j in range(10):
             if m[i, j]:
-                ax.text(j, i, m[i, j], ha="center", va="center", color="white" if m[i, j] > m.max() / 2 else "black", fontsize=8)
+                ax.text(
+                    j,
+                    i,
+                    m[i, j],
+                    ha="center",
+                    va="center",
+                    color="white" if m[i, j] > m.max() / 2 else "black",
+                    fontsize=8,
+                )
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title(title, fontsize=10)
@@ -44,7 +52,9 @@ def _curves_png(curves: dict[str, dict[str, list[float]]], path: Path) -> None:
         for ax, key in zip(axes, ("loss", "accuracy"), strict=True):
             line = ax.plot(h[key], label=f"{name} train")[0]
             if f"val_{key}" in h:
-                ax.plot(h[f"val_{key}"], "--", color=line.get_color(), label=f"{name} held-out fold")
+                ax.plot(
+                    h[f"val_{key}"], "--", color=line.get_color(), label=f"{name} held-out fold"
+                )
     for ax, key in zip(axes, ("loss", "window accuracy"), strict=True):
         ax.set_xlabel("epoch")
         ax.set_title(key)
@@ -60,7 +70,11 @@ def write(results: dict, card: dict, out: Path) -> None:
     figs.mkdir(exist_ok=True)
     for name, r in results["candidates"].items():
         safe = "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
-        _confusion_png(r["confusion_matrix"], f"{name}: grouped CV, accuracy {r['accuracy']:.1%}", figs / f"confusion_{safe}.png")
+        _confusion_png(
+            r["confusion_matrix"],
+            f"{name}: grouped CV, accuracy {r['accuracy']:.1%}",
+            figs / f"confusion_{safe}.png",
+        )
     _curves_png(results["curves"], figs / "training_curves.png")
     safe_chosen = "".join(ch if ch.isalnum() else "_" for ch in chosen).strip("_")
 
@@ -97,7 +111,9 @@ def write(results: dict, card: dict, out: Path) -> None:
     ]
     for name, r in sorted(results["candidates"].items(), key=lambda kv: -kv[1]["accuracy"]):
         mark = " **(shipped)**" if name == chosen else ""
-        lines.append(f"| {name}{mark} | {r['accuracy']:.1%} | {r['macro_f1']:.3f} | {r['balanced_accuracy']:.1%} | {r['min_recall']:.1%} |")
+        lines.append(
+            f"| {name}{mark} | {r['accuracy']:.1%} | {r['macro_f1']:.3f} | {r['balanced_accuracy']:.1%} | {r['min_recall']:.1%} |"
+        )
     lines += [
         "",
         "`mfcc+svm` is the classical baseline (RBF SVM on MFCC statistics), `scratch_cnn` a small 4-block CNN",
@@ -110,7 +126,9 @@ def write(results: dict, card: dict, out: Path) -> None:
         "|---|---|---|---|---|---|",
     ]
     for g, r in results["candidates"][chosen]["per_genre"].items():
-        lines.append(f"| {DISPLAY[g]} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} | {r['roc_auc']:.3f} | {r['support']} |")
+        lines.append(
+            f"| {DISPLAY[g]} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} | {r['roc_auc']:.3f} | {r['support']} |"
+        )
     lines += [
         "",
         f"![confusion matrix](figures/confusion_{safe_chosen}.png)",

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
@@ -46,7 +45,13 @@ CANDIDATES: dict[str, dict] = {
     "msd_all+msdvgg_pool+mlp": {"spec": MSD_ALL + "+MSD_vgg:pool", "kind": "mlp"},
 }
 # pretrained layers compared as similarity embeddings (clip = mean of clean windows)
-EMBEDDINGS = ("MSD_musicnn:penultimate", "MSD_musicnn:pool", "MSD_musicnn:tags", "MTT_musicnn:pool", "MSD_vgg:pool")
+EMBEDDINGS = (
+    "MSD_musicnn:penultimate",
+    "MSD_musicnn:pool",
+    "MSD_musicnn:tags",
+    "MTT_musicnn:pool",
+    "MSD_vgg:pool",
+)
 
 
 def folds(labels: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -78,7 +83,10 @@ def cross_validate(data, clips, log=print, with_scratch: bool = True) -> dict:
     # (a) classical baseline: SVM on clip MFCC statistics
     probs = np.zeros((len(labels), 10))
     for train, test in splits:
-        svm = make_pipeline(StandardScaler(), SVC(C=10, probability=True, class_weight="balanced", random_state=SEED))
+        svm = make_pipeline(
+            StandardScaler(),
+            SVC(C=10, probability=True, class_weight="balanced", random_state=SEED),
+        )
         svm.fit(data["mfcc"][train], labels[train])
         probs[test] = svm.predict_proba(data["mfcc"][test])
     oof["mfcc+svm"] = probs
@@ -89,7 +97,9 @@ def cross_validate(data, clips, log=print, with_scratch: bool = True) -> dict:
     clean = variant == 0
     for spec in EMBEDDINGS:
         if spec in data:
-            clip_emb[spec] = np.stack([data[spec][clean & (clip_of == c)].mean(0) for c in range(len(labels))])
+            clip_emb[spec] = np.stack(
+                [data[spec][clean & (clip_of == c)].mean(0) for c in range(len(labels))]
+            )
 
     # (c) transfer heads
     for name, cand in CANDIDATES.items():
@@ -109,7 +119,9 @@ def cross_validate(data, clips, log=print, with_scratch: bool = True) -> dict:
                 model, hist = heads.fit_head(x_all[tr], win_label[tr], w, seed=SEED, validation=val)
                 wp = model.predict(x_all[te], verbose=0)
                 if k == 0:
-                    results["curves"][name] = {kk: [float(v) for v in vv] for kk, vv in hist.items()}
+                    results["curves"][name] = {
+                        kk: [float(v) for v in vv] for kk, vv in hist.items()
+                    }
             probs[test] = heads.pool_clips(wp, clip_of[te], test)
         oof[name] = probs
         log(f"{name}: {(probs.argmax(1) == labels).mean():.3f} ({time.time() - t0:.0f} s)")
@@ -124,10 +136,16 @@ def cross_validate(data, clips, log=print, with_scratch: bool = True) -> dict:
             mel = data["mel"]
             w = heads.sample_weights(win_label[tr], clip_of[tr])
             val = (mel[te].astype(np.float32), win_label[te]) if k == 0 else None
-            model, hist = heads.fit_scratch(mel[tr].astype(np.float32), win_label[tr], w, seed=SEED, validation=val)
+            model, hist = heads.fit_scratch(
+                mel[tr].astype(np.float32), win_label[tr], w, seed=SEED, validation=val
+            )
             if k == 0:
-                results["curves"]["scratch_cnn"] = {kk: [float(v) for v in vv] for kk, vv in hist.items()}
-            probs[test] = heads.pool_clips(model.predict(mel[te].astype(np.float32), verbose=0), clip_of[te], test)
+                results["curves"]["scratch_cnn"] = {
+                    kk: [float(v) for v in vv] for kk, vv in hist.items()
+                }
+            probs[test] = heads.pool_clips(
+                model.predict(mel[te].astype(np.float32), verbose=0), clip_of[te], test
+            )
         oof["scratch_cnn"] = probs
         log(f"scratch_cnn: {(probs.argmax(1) == labels).mean():.3f} ({time.time() - t0:.0f} s)")
 
@@ -141,13 +159,17 @@ def cross_validate(data, clips, log=print, with_scratch: bool = True) -> dict:
         clip_emb["genre probabilities (msd_all+mlp)"] = head_probs
         pen = clip_emb["MSD_musicnn:penultimate"]
         for weight in (0.5, 1.0, 2.0):
-            clip_emb[f"penultimate + {weight} x genre probabilities"] = joint_embedding(pen, head_probs, weight)
+            clip_emb[f"penultimate + {weight} x genre probabilities"] = joint_embedding(
+                pen, head_probs, weight
+            )
     for name, emb in clip_emb.items():
         results["retrieval"][name] = precision_at_k(emb, labels, groups)
     return results
 
 
-def joint_embedding(pen: np.ndarray, probs: np.ndarray, weight: float, pen_mean: np.ndarray | None = None) -> np.ndarray:
+def joint_embedding(
+    pen: np.ndarray, probs: np.ndarray, weight: float, pen_mean: np.ndarray | None = None
+) -> np.ndarray:
     """Unit-length mean-centred penultimate, next to `weight` x unit-length probabilities."""
     mu = pen.mean(0, keepdims=True) if pen_mean is None else pen_mean
     a = pen - mu
@@ -159,8 +181,16 @@ def joint_embedding(pen: np.ndarray, probs: np.ndarray, weight: float, pen_mean:
 def choose(results: dict) -> str:
     """Best CV accuracy among transfer heads; a model needing a second pretrained network
     (twice the analysis time) must beat the best one-network model by more than 2 points."""
-    cands = {n: r for n, r in results["candidates"].items() if n in CANDIDATES and CANDIDATES[n]["kind"] == "mlp"}
-    single = {n: r for n, r in cands.items() if {p.split(":")[0] for p in CANDIDATES[n]["spec"].split("+")} == {"MSD_musicnn"}}
+    cands = {
+        n: r
+        for n, r in results["candidates"].items()
+        if n in CANDIDATES and CANDIDATES[n]["kind"] == "mlp"
+    }
+    single = {
+        n: r
+        for n, r in cands.items()
+        if {p.split(":")[0] for p in CANDIDATES[n]["spec"].split("+")} == {"MSD_musicnn"}
+    }
 
     def key(n: str) -> tuple[float, float]:
         return (cands[n]["accuracy"], cands[n]["macro_f1"])
@@ -180,12 +210,16 @@ def choose_embedding(results: dict) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", default=os.environ.get("GTZAN_DIR", "../shared/gtzan"))
     parser.add_argument("--out", default="models")
     parser.add_argument("--cache", default=".cache/training")
     parser.add_argument("--augmentations", type=int, default=3)
-    parser.add_argument("--no-scratch", action="store_true", help="skip the from-scratch CNN comparison")
+    parser.add_argument(
+        "--no-scratch", action="store_true", help="skip the from-scratch CNN comparison"
+    )
     parser.add_argument("--candidate", help="ship this candidate instead of the CV choice")
     args = parser.parse_args(argv)
 
@@ -218,13 +252,17 @@ def main(argv: list[str] | None = None) -> int:
         "root": str(args.data),
         "clips": len(clips),
         "seconds": float(sum(len(w) for w in [data["clip"][data["variant"] == 0]]) * 1.5),
-        "per_genre_clips": {g: int(sum(c.genre == g for c in clips)) for g in sorted({c.genre for c in clips})},
+        "per_genre_clips": {
+            g: int(sum(c.genre == g for c in clips)) for g in sorted({c.genre for c in clips})
+        },
         "augmentations_per_clip": args.augmentations,
     }
     weight = choose_embedding(results)
     clean = data["variant"] == 0
     pen = data["MSD_musicnn:penultimate"]
-    pen_mean = np.stack([pen[clean & (data["clip"] == c)].mean(0) for c in range(len(clips))]).mean(0)
+    pen_mean = np.stack([pen[clean & (data["clip"] == c)].mean(0) for c in range(len(clips))]).mean(
+        0
+    )
     similarity = {
         "embedding": "mean-centred penultimate layer (unit length) next to weight x the genre probabilities (unit length); cosine",
         "probability_weight": weight,

@@ -1,0 +1,109 @@
+"""`genre-desktop tags` through the installed entry point, as people and scripts use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from genre_desktop import __version__
+from genre_desktop.core import audio
+from tests import audiofactory
+
+
+def cli(*args: str, check: bool = False) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [sys.executable, "-m", "genre_desktop", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def lines(proc) -> list[dict]:
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def test_version():
+    assert cli("--version", check=True).stdout.strip() == f"genre-desktop {__version__}"
+
+
+def test_tags_json_set_genre_and_undo_round_trip(music_library):
+    folder = str(next(iter(music_library.values())).parent)
+    before = {str(p): audio.decode_native(p)[0] for p in music_library.values()}
+    listed = lines(cli("tags", folder, "--json", check=True))
+    assert len(listed) == 8
+    assert {r["genre"] for r in listed} == {"Old Genre"}
+    assert {r["format"].split()[0] for r in listed} == {
+        "mp3",
+        "flac",
+        "ogg",
+        "opus",
+        "m4a",
+        "wav",
+        "aiff",
+    }
+
+    written = lines(cli("tags", folder, "--json", "--set-genre", "hip hop", check=True))
+    assert {r["genre"] for r in written} == {"Hip-Hop"} and all(r["changed"] for r in written)
+    reread = {r["path"]: r for r in lines(cli("tags", folder, "--json", check=True))}
+    for r in listed:
+        after = reread[r["path"]]
+        assert after["genre"] == "Hip-Hop"
+        assert (after["title"], after["artist"], after["album"]) == (
+            r["title"],
+            r["artist"],
+            r["album"],
+        )
+        np.testing.assert_array_equal(audio.decode_native(r["path"])[0], before[r["path"]])
+
+    history = lines(cli("history", "--json", check=True))
+    assert history[-1]["counts"]["written"] == 8
+    cli("undo", check=True)
+    assert {r["genre"] for r in lines(cli("tags", folder, "--json", check=True))} == {"Old Genre"}
+
+
+def test_plain_output_is_a_table(music_library):
+    out = cli("tags", str(music_library["flac"]), check=True).stdout.splitlines()
+    assert out[0].split()[:3] == ["file", "format", "length"]
+    assert "Old Genre" in out[1] and "0:04" in out[1]
+
+
+def test_hostile_folder_reports_each_file_and_goes_on(tmp_path, music_library):
+    bad = tmp_path / "bad"
+    audiofactory.make_hostile(bad, good=music_library["m4a-aac"])
+    (bad / "good.flac").write_bytes(music_library["flac"].read_bytes())
+    proc = cli("tags", str(bad), "--json", "--set-genre", "Jazz")
+    assert proc.returncode == 0  # something succeeded
+    recs = lines(proc)
+    errors = {os.path.basename(r["path"]): r["error"] for r in recs if "error" in r}
+    ok = [r for r in recs if "error" not in r]
+    assert [os.path.basename(r["path"]) for r in ok] == ["good.flac"] or "truncated.m4a" in {
+        os.path.basename(r["path"]) for r in ok
+    }
+    for name in ("zero.mp3", "random.flac", "notes.m4a", "id3only.mp3", "dangling.ogg"):
+        assert errors.get(name), (name, errors)
+
+
+def test_nothing_succeeded_gives_a_non_zero_exit(tmp_path):
+    bad = tmp_path / "only_bad"
+    bad.mkdir()
+    (bad / "a.mp3").write_bytes(b"")
+    proc = cli("tags", str(bad), "--json")
+    assert proc.returncode == 1
+    assert lines(proc)[0]["error"] == "empty file (0 bytes)"
+
+
+@pytest.mark.parametrize(
+    "args", [["tags"], ["nonsense-command"], ["retag", "--min-confidence", "abc", "x"]]
+)
+def test_usage_errors_exit_2(args):
+    assert cli(*args).returncode == 2

@@ -1,0 +1,46 @@
+"""Dependencies point one way: ui -> core, cli -> core. Core never imports Qt, and only
+core/training imports TensorFlow."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "genre_desktop"
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_imports_no_qt_ui_cli_or_tensorflow():
+    for path in (PKG / "core").rglob("*.py"):
+        found = imports(path)
+        assert not {n for n in found if n.split(".")[0] in ("PySide6", "shiboken6")}, path
+        assert not {n for n in found if n.startswith(("genre_desktop.ui", "genre_desktop.cli"))}, (
+            path
+        )
+        if "training" not in path.parts:
+            assert not {n for n in found if n.split(".")[0] in ("tensorflow", "keras")}, path
+
+
+def test_cli_imports_no_qt():
+    for path in (PKG / "cli").rglob("*.py"):
+        assert not {n for n in imports(path) if n.split(".")[0] == "PySide6"}, path
+
+
+def test_a_classify_run_never_loads_tensorflow_or_qt():
+    code = "import sys; import genre_desktop.cli.classify, genre_desktop.core.model, genre_desktop.core.pipeline; print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow','keras','PySide6')))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
