@@ -16,6 +16,18 @@ from tests import audiofactory  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The preview player's tests play through the real PortAudio stream into ALSA's null
+# device: a private HOME whose .asoundrc makes it the default (before sounddevice loads).
+if not os.environ.get("GENRE_DESKTOP_TEST_REAL_AUDIO"):
+    import tempfile
+
+    _home = Path(tempfile.mkdtemp(prefix="gd-test-home-"))
+    (_home / ".asoundrc").write_text(
+        "pcm.!default { type null }\nctl.!default { type hw card 0 }\n"
+    )
+    os.environ["HOME"] = str(_home)
+    os.environ.setdefault("XDG_CONFIG_HOME", str(_home / ".config"))
+
 
 @pytest.fixture(autouse=True)
 def private_dirs(tmp_path_factory, monkeypatch):

@@ -1,0 +1,360 @@
+"""The track table: a QAbstractTableModel over plain rows, a filter proxy, a confidence bar.
+
+Rows are kept in a Python list in display order; sorting is done here with one key function
+(fast for 50,000 rows), and the proxy only filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from genre_desktop.core import policy
+from genre_desktop.core.labels import display_name
+from genre_desktop.core.library import Analysis, Track
+
+COLUMNS = (
+    "Title",
+    "Artist",
+    "Album",
+    "Length",
+    "Genre in file",
+    "Predicted",
+    "Confidence",
+    "Status",
+)
+(
+    COL_TITLE,
+    COL_ARTIST,
+    COL_ALBUM,
+    COL_LENGTH,
+    COL_GENRE,
+    COL_PREDICTED,
+    COL_CONFIDENCE,
+    COL_STATUS,
+) = range(8)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+WAITING, ANALYSING, ANALYSED, WILL_CHANGE, WRITTEN, ERROR = (
+    "waiting",
+    "analysing",
+    "analysed",
+    "will change",
+    "written",
+    "error",
+)
+
+
+@dataclass
+class Row:
+    track: Track
+    analysis: Analysis | None = None
+    status: str = WAITING
+    error: str | None = None
+    override: list[str] | None = None  # the person's choice, beats the prediction
+    decision: policy.Decision | None = None
+
+    @property
+    def predicted(self) -> str:
+        return display_name(self.analysis.genre) if self.analysis else ""
+
+    @property
+    def target(self) -> list[str]:
+        """What Apply would write ([] = nothing)."""
+        if self.override is not None:
+            return self.override if self.override != self.track.genres else []
+        if self.decision is not None and self.decision.kind == policy.WRITE:
+            return self.decision.new
+        return []
+
+
+def _duration(seconds: float) -> str:
+    s = int(round(seconds))
+    return (
+        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )
+
+
+class TrackTableModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+        self._index: dict[int, int] = {}  # track id -> row number
+        self.policy = "keep"
+        self.min_confidence = 0.5
+
+    # -- Qt interface ----------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        t = row.track
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_TITLE:
+                return t.display_title
+            if col == COL_ARTIST:
+                return t.artist
+            if col == COL_ALBUM:
+                return t.album
+            if col == COL_LENGTH:
+                return _duration(t.duration) if t.duration else ""
+            if col == COL_GENRE:
+                return t.genre
+            if col == COL_PREDICTED:
+                return (
+                    "; ".join(row.override) + " (your choice)"
+                    if row.override is not None
+                    else row.predicted
+                )
+            if col == COL_CONFIDENCE:
+                return f"{row.analysis.confidence:.0%}" if row.analysis else ""
+            if col == COL_STATUS:
+                return row.status
+            return None
+        if role == SORT_ROLE:
+            return self._sort_key(row, col)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row.error:
+                return f"{t.path}\n{row.error}"
+            if col == COL_STATUS and row.decision is not None and row.decision.reason:
+                return row.decision.reason
+            return t.path
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and row.status == ERROR:
+            return QColor(200, 40, 40)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_LENGTH, COL_CONFIDENCE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _sort_key(row: Row, col: int) -> Any:
+        t = row.track
+        if col == COL_LENGTH:
+            return t.duration
+        if col == COL_CONFIDENCE:
+            return row.analysis.confidence if row.analysis else -1.0
+        if col == COL_TITLE:
+            return t.display_title.casefold()
+        if col == COL_ARTIST:
+            return t.artist.casefold()
+        if col == COL_ALBUM:
+            return t.album.casefold()
+        if col == COL_GENRE:
+            return t.genre.casefold()
+        if col == COL_PREDICTED:
+            return row.predicted
+        return row.status
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        ids = [self.rows[i.row()].track.id for i in old]
+        self.rows.sort(
+            key=lambda r: self._sort_key(r, column), reverse=order == Qt.SortOrder.DescendingOrder
+        )
+        self._reindex()
+        self.changePersistentIndexList(
+            old, [self.index(self._index[tid], i.column()) for tid, i in zip(ids, old, strict=True)]
+        )
+        self.layoutChanged.emit()
+
+    # -- updates -----------------------------------------------------------------------------
+    def _reindex(self) -> None:
+        self._index = {r.track.id: i for i, r in enumerate(self.rows)}
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        for r in rows:
+            self._decide(r)
+        self._reindex()
+        self.endResetModel()
+
+    def upsert_tracks(self, tracks: list[Track]) -> None:
+        """Add new tracks at the end, refresh known ones."""
+        new = []
+        for t in tracks:
+            i = self._index.get(t.id)
+            if i is None:
+                new.append(Row(t, status=ERROR if t.error else WAITING, error=t.error))
+            else:
+                row = self.rows[i]
+                row.track = t
+                if t.error:
+                    row.status, row.error = ERROR, t.error
+                self._decide(row)
+                self._changed(i)
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(new) - 1)
+            self.rows.extend(new)
+            self._reindex()
+            self.endInsertRows()
+
+    def remove_ids(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        self.beginResetModel()
+        self.rows = [r for r in self.rows if r.track.id not in ids]
+        self._reindex()
+        self.endResetModel()
+
+    def row_of(self, track_id: int) -> Row | None:
+        i = self._index.get(track_id)
+        return None if i is None else self.rows[i]
+
+    def set_status(self, track_id: int, status: str, error: str | None = None) -> None:
+        i = self._index.get(track_id)
+        if i is not None:
+            self.rows[i].status, self.rows[i].error = status, error
+            self._changed(i)
+
+    def set_analysis(self, track_id: int, analysis: Analysis | None, error: str | None) -> None:
+        i = self._index.get(track_id)
+        if i is None:
+            return
+        row = self.rows[i]
+        row.analysis, row.error = analysis, error
+        self._decide(row)
+        self._changed(i)
+
+    def set_override(self, track_id: int, genres: list[str] | None) -> None:
+        i = self._index.get(track_id)
+        if i is not None:
+            self.rows[i].override = genres
+            self._decide(self.rows[i])
+            self._changed(i)
+
+    def set_policy(self, policy_name: str, min_confidence: float) -> None:
+        self.policy, self.min_confidence = policy_name, min_confidence
+        for r in self.rows:
+            self._decide(r)
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1)
+            )
+
+    def _decide(self, row: Row) -> None:
+        if row.error and row.analysis is None:
+            row.status = ERROR
+            return
+        if row.analysis is None:
+            return
+        row.decision = policy.decide(row.track, row.analysis, self.policy, self.min_confidence)
+        if row.status == WRITTEN and not row.target:
+            return
+        row.status = WILL_CHANGE if row.target else ANALYSED
+
+    def _changed(self, i: int) -> None:
+        self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def genres(self) -> list[str]:
+        """Every predicted or file genre present, for the genre filter."""
+        names = {r.predicted for r in self.rows if r.predicted} | {
+            g for r in self.rows for g in r.track.genres
+        }
+        return sorted(names, key=str.casefold)
+
+
+class TrackFilter(QSortFilterProxyModel):
+    """Text filter over title/artist/album/file name, and a genre filter."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._genre = ""
+
+    def set_text(self, text: str) -> None:
+        self._text = text.casefold().strip()
+        self.invalidateRowsFilter()
+
+    def set_genre(self, genre: str) -> None:
+        self._genre = genre
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, TrackTableModel)
+        row = model.rows[source_row]
+        t = row.track
+        if self._genre and self._genre != row.predicted and self._genre not in t.genres:
+            return False
+        if self._text:
+            hay = f"{t.title}\n{t.artist}\n{t.album}\n{t.path}".casefold()
+            return self._text in hay
+        return True
+
+
+class ConfidenceDelegate(QStyledItemDelegate):
+    """The confidence drawn as a bar behind its percentage."""
+
+    def paint(
+        self, painter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        row: Row | None = index.data(ROW_ROLE)
+        if row is None or row.analysis is None:
+            super().paint(painter, option, index)
+            return
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
+        rect = option.rect.adjusted(3, 4, -3, -4)
+        bar = QRect(
+            rect.left(), rect.top(), int(rect.width() * row.analysis.confidence), rect.height()
+        )
+        color = option.palette.color(QPalette.ColorRole.Highlight)
+        color.setAlpha(90 if row.analysis.confidence >= self.min_confidence() else 40)
+        painter.save()
+        painter.fillRect(bar, color)
+        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
+        painter.drawText(
+            rect.adjusted(0, 0, -2, 0),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            f"{row.analysis.confidence:.0%}",
+        )
+        painter.restore()
+
+    def min_confidence(self) -> float:
+        model = self.parent()
+        return getattr(model, "min_confidence", 0.5)
+
+
+def track_ids(rows: list[Row]) -> list[int]:
+    return [r.track.id for r in rows]
+
+
+@dataclass
+class PlannedChange:
+    row: Row
+    new: list[str] = field(default_factory=list)

@@ -1,0 +1,202 @@
+"""All thread glue in one place (as Picard does it): long work runs off the main thread and
+reports back by queued signals; widgets are touched only on the main thread.
+
+- `AnalysisWorker`: scan + analyse on a QThread (the analysis itself in worker processes).
+- `WriteWorker`: tag writes and undo, one file at a time, on their own single thread, so
+  two writes never race on one file.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+from genre_desktop.core import journal
+from genre_desktop.core.library import Library
+from genre_desktop.core.pipeline import Analyser
+from genre_desktop.core.scan import Cancelled, Progress, scan
+
+log = logging.getLogger(__name__)
+
+
+class AnalysisWorker(QObject):
+    """Scans `paths` (or the library's roots) and analyses what needs it."""
+
+    scanned = Signal(object)  # ScanResult
+    progress = Signal(int, int, float)  # done, total, tracks per second
+    results = Signal(list)  # [(track_id, Analysis | None, error | None)], batched
+    failed = Signal(str)
+    finished = Signal(bool)  # cancelled?
+
+    def __init__(
+        self, db_path: Path, paths: list[str], jobs: int, model_dir: Path | None = None
+    ) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.paths = paths
+        self.jobs = jobs
+        self.model_dir = model_dir
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    @Slot()
+    def run(self) -> None:
+        cancelled = False
+        try:
+            library = Library(self.db_path)
+            progress = Progress(is_cancelled=lambda: self._cancel)
+            result = scan(library, self.paths or library.roots(), progress)
+            self.scanned.emit(result)
+            if result.cancelled:
+                cancelled = True
+                return
+            analyser = Analyser(library, self.model_dir, jobs=self.jobs)
+            todo = library.needs_analysis(analyser.version)
+            start = time.perf_counter()
+            batch: list[tuple[int, Any, str | None]] = []
+            last = time.perf_counter()
+            for done, outcome in enumerate(analyser.run(todo, progress), 1):
+                batch.append((outcome.track.id, outcome.analysis, outcome.error))
+                now = time.perf_counter()
+                if now - last > 0.1 or done == len(todo):  # ~10 updates a second at most
+                    self.results.emit(batch)
+                    batch = []
+                    last = now
+                    self.progress.emit(done, len(todo), done / max(1e-6, now - start))
+            if batch:
+                self.results.emit(batch)
+        except Cancelled:
+            cancelled = True
+        except Exception as exc:
+            log.error("analysis failed: %s", traceback.format_exc())
+            self.failed.emit(str(exc))
+        finally:
+            self.finished.emit(cancelled or self._cancel)
+
+
+class BackgroundAnalysis(QObject):
+    """Owns the thread of one AnalysisWorker."""
+
+    def __init__(self, worker: AnalysisWorker, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.thread = QThread()
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        worker.finished.connect(self.thread.quit)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self.thread.wait(ms)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    error = Signal(str)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:
+            log.error("background task failed: %s", traceback.format_exc())
+            self.signals.error.emit(str(exc))
+        else:
+            self.signals.done.emit(result)
+
+
+class WriteWorker(QObject):
+    """Tag writes, one at a time, in order."""
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._tasks: list[_Task] = []
+
+    def submit(
+        self,
+        fn: Callable[[Library], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        def run() -> Any:
+            library = Library(self.db_path)
+            try:
+                return fn(library)
+            finally:
+                library.close()
+
+        task = _Task(run)
+        task.setAutoDelete(False)
+        task.signals.done.connect(on_done)
+        task.signals.error.connect(on_error)
+        task.signals.done.connect(lambda _=None, t=task: self._forget(t))
+        task.signals.error.connect(lambda _=None, t=task: self._forget(t))
+        self._tasks.append(task)
+        self.pool.start(task)
+
+    def _forget(self, task: _Task) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self.pool.waitForDone(ms)
+
+
+def apply_changes(
+    changes: list[tuple[str, list[str], list[str], tuple[int, int] | None]], id3_version: int
+) -> Callable[[Library], tuple[int, list[journal.ChangeResult]]]:
+    """A WriteWorker job: write each (path, old, new, expected stat) as one batch."""
+
+    def job(library: Library) -> tuple[int, list[journal.ChangeResult]]:
+        journal.recover(library)
+        batch = library.begin_batch("app", f"{len(changes)} genre(s) from the app")
+        results = [
+            journal.apply_change(
+                library, batch, path, new, expect=expect, id3_version=id3_version, old=old
+            )
+            for path, old, new, expect in changes
+        ]
+        library.set_batch_state(batch, "done")
+        return batch, results
+
+    return job
+
+
+def undo_last(
+    id3_version: int,
+) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
+    def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
+        journal.recover(library)
+        batches = [
+            b
+            for b in library.batches()
+            if b.kind != "undo" and b.state != "undone" and b.counts.get("written")
+        ]
+        if not batches:
+            return None, []
+        _, results = journal.undo_batch(library, batches[-1].id, id3_version=id3_version)
+        return batches[-1].id, results
+
+    return job

@@ -1,0 +1,300 @@
+"""The details panel: genre probabilities, descriptive tags, file genre vs prediction, the
+genre picker, the preview player and similar songs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from genre_desktop.core.labels import DISPLAY, GENRES, display_name
+from genre_desktop.ui.models import Row
+
+
+class ProbabilityChart(QWidget):
+    """Ten horizontal bars, best first."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._items: list[tuple[str, float]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(self.sizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(260, (self.fontMetrics().height() + 6) * 10)
+
+    def set_probabilities(self, items: list[tuple[str, float]]) -> None:
+        self._items = items
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        pal = self.palette()
+        fm = self.fontMetrics()
+        line = fm.height() + 6
+        label_w = max((fm.horizontalAdvance(n) for n in DISPLAY.values()), default=60) + 10
+        pct_w = fm.horizontalAdvance("100%") + 8
+        bar_w = max(10, self.width() - label_w - pct_w)
+        for i, (name, prob) in enumerate(self._items):
+            y = i * line
+            p.setPen(pal.color(QPalette.ColorRole.WindowText))
+            p.drawText(
+                QRectF(0, y, label_w - 6, line),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                name,
+            )
+            color = pal.color(QPalette.ColorRole.Highlight)
+            if i > 0:
+                color.setAlpha(130)
+            p.fillRect(QRectF(label_w, y + 3, max(1.0, bar_w * prob), line - 6), color)
+            p.drawText(
+                QRectF(label_w + bar_w, y, pct_w, line),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                f"{prob:.0%}",
+            )
+        p.end()
+
+
+class DetailsPanel(QWidget):
+    genre_chosen = Signal(int, object)  # track id, [genres] or None (back to the prediction)
+    play_requested = Signal(int)  # track id
+    stop_requested = Signal()
+    toggle_requested = Signal()
+    seek_requested = Signal(float)
+    volume_changed = Signal(float)
+    similar_play = Signal(int)
+    similar_select = Signal(list)
+    export_playlist = Signal(list)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.row: Row | None = None
+        self._similar_ids: list[int] = []
+        layout = QVBoxLayout(self)
+        self.title = QLabel("No track selected")
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.title.setFont(f)
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel("")
+        self.subtitle.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+
+        genre_box = QGroupBox("Genre")
+        form = QFormLayout(genre_box)
+        self.in_file = QLabel("—")
+        self.prediction = QLabel("—")
+        self.picker = QComboBox()
+        self.picker.setEditable(True)
+        self.picker.addItem("Use the prediction", None)
+        for g in GENRES:
+            self.picker.addItem(DISPLAY[g], DISPLAY[g])
+        self.picker.setToolTip("Choose the genre to write, or type your own")
+        self.picker.activated.connect(self._picked)
+        self.picker.lineEdit().returnPressed.connect(self._typed)
+        form.addRow("In the file:", self.in_file)
+        form.addRow("Predicted:", self.prediction)
+        form.addRow("Write:", self.picker)
+        layout.addWidget(genre_box)
+
+        chart_box = QGroupBox("How it sounds")
+        cl = QVBoxLayout(chart_box)
+        self.chart = ProbabilityChart()
+        self.tags = QLabel("")
+        self.tags.setWordWrap(True)
+        cl.addWidget(self.chart)
+        cl.addWidget(self.tags)
+        layout.addWidget(chart_box)
+
+        player_box = QGroupBox("Preview")
+        pl = QVBoxLayout(player_box)
+        buttons = QHBoxLayout()
+        style = self.style()
+        self.play_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "Play"
+        )
+        self.play_button.setToolTip("Play 20 s from the middle (Space)")
+        self.stop_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaStop), "Stop"
+        )
+        self.play_button.clicked.connect(self._play_clicked)
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.volume.setValue(80)
+        self.volume.setToolTip("Volume")
+        self.volume.setMaximumWidth(110)
+        self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
+        buttons.addWidget(self.play_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch()
+        buttons.addWidget(QLabel("Volume"))
+        buttons.addWidget(self.volume)
+        self.position = QSlider(Qt.Orientation.Horizontal)
+        self.position.setRange(0, 1000)
+        self.position.sliderReleased.connect(
+            lambda: self.seek_requested.emit(self.position.value() / 1000)
+        )
+        self.player_note = QLabel("")
+        self.player_note.setWordWrap(True)
+        pl.addLayout(buttons)
+        pl.addWidget(self.position)
+        pl.addWidget(self.player_note)
+        layout.addWidget(player_box)
+
+        sim_box = QGroupBox("Similar in your library")
+        sl = QVBoxLayout(sim_box)
+        self.similar = QListWidget()
+        self.similar.setToolTip("Double-click to hear a preview")
+        self.similar.itemDoubleClicked.connect(
+            lambda item: self.similar_play.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        sb = QHBoxLayout()
+        self.more_like_this = QPushButton("More like this")
+        self.more_like_this.setToolTip("Select these tracks in the table")
+        self.more_like_this.clicked.connect(
+            lambda: self.similar_select.emit(list(self._similar_ids))
+        )
+        self.export_button = QPushButton("Export as playlist…")
+        self.export_button.clicked.connect(
+            lambda: self.export_playlist.emit(list(self._similar_ids))
+        )
+        sb.addWidget(self.more_like_this)
+        sb.addWidget(self.export_button)
+        sl.addWidget(self.similar)
+        sl.addLayout(sb)
+        layout.addWidget(sim_box, 1)
+        self.set_row(None)
+        self.set_player_available(True)
+
+    # -- showing a track ---------------------------------------------------------------------
+    def set_row(self, row: Row | None) -> None:
+        self.row = row
+        enabled = row is not None
+        for w in (
+            self.picker,
+            self.play_button,
+            self.stop_button,
+            self.more_like_this,
+            self.export_button,
+        ):
+            w.setEnabled(
+                enabled
+                and (w is not self.play_button or self._player_ok)
+                and (w is not self.stop_button or self._player_ok)
+            )
+        if row is None:
+            self.title.setText("No track selected")
+            self.subtitle.setText("Select a track to see how it sounds.")
+            self.in_file.setText("—")
+            self.prediction.setText("—")
+            self.chart.set_probabilities([])
+            self.tags.setText("")
+            self.set_similar([])
+            return
+        t = row.track
+        self.title.setText(t.display_title)
+        self.subtitle.setText(" — ".join(x for x in (t.artist, t.album) if x) or t.path)
+        self.in_file.setText(t.genre or "(none)")
+        a = row.analysis
+        if a is not None:
+            ranked = [(display_name(k), v) for k, v in a.ranked()]
+            runner = f", then {ranked[1][0]} {ranked[1][1]:.0%}" if len(ranked) > 1 else ""
+            self.prediction.setText(f"<b>{ranked[0][0]}</b> {a.confidence:.0%}{runner}")
+            self.chart.set_probabilities(ranked)
+            self.tags.setText("Sounds like: " + ", ".join(t for t, _ in a.tags) if a.tags else "")
+        else:
+            self.prediction.setText(row.error or "not analysed yet")
+            self.chart.set_probabilities([])
+            self.tags.setText("")
+        self.picker.blockSignals(True)
+        if row.override is None:
+            self.picker.setCurrentIndex(0)
+        else:
+            text = "; ".join(row.override)
+            i = self.picker.findData(text)
+            if i < 0:
+                self.picker.addItem(text, text)
+                i = self.picker.count() - 1
+            self.picker.setCurrentIndex(i)
+        self.picker.blockSignals(False)
+
+    def set_similar(self, items: list[tuple[int, float, str]]) -> None:
+        """[(track id, score, label)]"""
+        self.similar.clear()
+        self._similar_ids = [i for i, _, _ in items]
+        for tid, score, label in items:
+            item = QListWidgetItem(f"{score:.2f}  {label}")
+            item.setData(Qt.ItemDataRole.UserRole, tid)
+            self.similar.addItem(item)
+        if not items and self.row is not None:
+            self.similar.addItem(
+                QListWidgetItem("Nothing yet: similar songs appear once tracks are analysed.")
+            )
+        has = bool(items)
+        self.more_like_this.setEnabled(has)
+        self.export_button.setEnabled(has)
+
+    def _picked(self, index: int) -> None:
+        if self.row is None:
+            return
+        data = self.picker.itemData(index)
+        self.genre_chosen.emit(
+            self.row.track.id,
+            None if data is None else [display_name(g) for g in str(data).split(";") if g.strip()],
+        )
+
+    def _typed(self) -> None:
+        if self.row is None:
+            return
+        text = self.picker.currentText().strip()
+        if text and text != "Use the prediction":
+            self.genre_chosen.emit(
+                self.row.track.id, [display_name(g) for g in text.split(";") if g.strip()]
+            )
+
+    # -- player ------------------------------------------------------------------------------
+    def _play_clicked(self) -> None:
+        if self.row is not None:
+            self.play_requested.emit(self.row.track.id)
+
+    def set_player_available(self, ok: bool, reason: str = "") -> None:
+        self._player_ok = ok
+        self.play_button.setEnabled(ok and self.row is not None)
+        self.stop_button.setEnabled(ok and self.row is not None)
+        self.position.setEnabled(ok)
+        self.volume.setEnabled(ok)
+        self.player_note.setText("" if ok else f"Preview is off: {reason}")
+
+    def set_playing(self, playing: bool) -> None:
+        style = self.style()
+        if playing:
+            self.play_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))
+            self.play_button.setText("Pause")
+        else:
+            self.play_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+            self.play_button.setText("Play")
+
+    def set_position(self, fraction: float) -> None:
+        if not self.position.isSliderDown():
+            self.position.setValue(int(fraction * 1000))
+
+
+def single_shot(ms: int, fn) -> None:
+    QTimer.singleShot(ms, fn)

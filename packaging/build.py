@@ -1,0 +1,91 @@
+"""`make package`: build dist/GenreDesktop/ with PyInstaller, report what takes the space,
+smoke-test the bundle (--version, --self-test, an offscreen start of the window), and on
+Linux add the .desktop file and icons and a tarball."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+BUNDLE = DIST / "GenreDesktop"
+EXE = BUNDLE / ("GenreDesktop.exe" if sys.platform == "win32" else "GenreDesktop")
+
+
+def size_of(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def report_sizes(top: int = 12) -> int:
+    internal = BUNDLE / "_internal"
+    total = size_of(BUNDLE)
+    print(f"bundle: {total / 1e6:.1f} MB unpacked")
+    entries = sorted(((size_of(p), p) for p in internal.iterdir()), reverse=True)[:top]
+    for size, p in entries:
+        print(f"  {size / 1e6:7.1f} MB  {p.relative_to(BUNDLE)}")
+    return total
+
+
+def smoke() -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GENRE_DESKTOP_EXIT_AFTER_SHOW": "1"}
+    for args in (["--version"], ["--self-test"], []):
+        out = subprocess.run(
+            [str(EXE), *args], capture_output=True, text=True, env=env, timeout=120
+        )
+        print(f"$ GenreDesktop {' '.join(args)}\n{out.stdout.strip()}")
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            raise SystemExit(f"bundle smoke test failed: {args}")
+
+
+def linux_extras() -> Path:
+    share = BUNDLE / "share"
+    (share / "applications").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "packaging" / "linux" / "genre-desktop.desktop", share / "applications")
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        d = share / "icons" / "hicolor" / f"{size}x{size}" / "apps"
+        d.mkdir(parents=True, exist_ok=True)
+        shutil.copy(
+            ROOT / "resources" / "icons" / f"genre-desktop-{size}.png", d / "genre-desktop.png"
+        )
+    shutil.copy(ROOT / "packaging" / "linux" / "install.sh", BUNDLE / "install.sh")
+    from genre_desktop import __version__
+
+    tarball = DIST / f"GenreDesktop-{__version__}-linux-x86_64.tar.gz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        tar.add(BUNDLE, arcname="GenreDesktop")
+    print(f"tarball: {tarball} ({tarball.stat().st_size / 1e6:.1f} MB)")
+    return tarball
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-build", action="store_true", help="only test the existing bundle")
+    ap.add_argument("--tarball", action="store_true", help="Linux: also write a .tar.gz")
+    args = ap.parse_args()
+    if not args.no_build:
+        shutil.rmtree(BUNDLE, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+             "--distpath", str(DIST), "--workpath", str(ROOT / "build"), str(ROOT / "packaging" / "genre_desktop.spec")],
+            check=True, cwd=ROOT,
+        )  # fmt: skip
+    report_sizes()
+    smoke()
+    if sys.platform.startswith("linux"):
+        tarball = linux_extras()
+        if not args.tarball:
+            tarball.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,244 @@
+"""`genre-desktop retag`: dry run, policy, journal, undo, interruptions, kills, two at once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from genre_desktop.core import audio, tags
+from tests import audiofactory
+
+pytestmark = pytest.mark.usefixtures("needs_model")
+
+
+@pytest.fixture
+def needs_model(model_available):
+    if not model_available:
+        pytest.skip("models/genre_cnn.tflite not built (make train)")
+
+
+def cli(*args, **kw) -> subprocess.CompletedProcess:
+    proc = subprocess.run(
+        [sys.executable, "-m", "genre_desktop", *args], capture_output=True, text=True, **kw
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def jsonl(proc) -> list[dict]:
+    return [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
+
+
+def digest_tree(folder) -> dict[str, str]:
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+@pytest.fixture(scope="module")
+def _mixed_master(tmp_path_factory):
+    """56 untagged-genre files of all eight variants, 2 s each."""
+    folder = tmp_path_factory.mktemp("mixed")
+    variants = list(audiofactory.VARIANTS)
+    for i in range(56):
+        v = variants[i % len(variants)]
+        audiofactory.write(
+            folder / f"track{i:02d}_{v.replace('-', '_')}",
+            v,
+            seconds=2.0,
+            seed=100 + i,
+            tags={"title": f"Track {i}", "artist": f"Band {i % 5}"},
+        )
+    return folder
+
+
+@pytest.fixture
+def mixed(tmp_path, _mixed_master):
+    dst = tmp_path / "collection"
+    shutil.copytree(_mixed_master, dst)
+    return dst
+
+
+def test_dry_run_changes_no_byte_and_lists_the_plan(mixed, music_library):
+    shutil.copy(music_library["flac"], mixed / "has_genre.flac")
+    before = digest_tree(mixed)
+    proc = cli("retag", str(mixed), "--dry-run", "--min-confidence", "0")
+    assert proc.returncode == 0
+    plan = [line for line in proc.stdout.splitlines() if " -> " in line]
+    assert len(plan) == 56
+    assert all(
+        line.split(": ", 1)[1].startswith("(none) -> ") and line.endswith("%)") for line in plan
+    )
+    assert "Already had a genre: 1" in proc.stderr
+    assert digest_tree(mixed) == before
+
+
+def test_retag_writes_missing_genres_keeps_existing_and_undo_restores(mixed, music_library):
+    shutil.copy(music_library["flac"], mixed / "has_genre.flac")
+    before_audio = {p: audio.payload_digest(p) for p in mixed.iterdir()}
+    proc = cli("retag", str(mixed), "--json", "--yes", "--min-confidence", "0", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    recs = jsonl(proc)
+    summary = recs[-1]
+    assert (
+        summary["summary"]
+        and summary["written"] == 56
+        and summary["had_genre"] == 1
+        and summary["failed"] == 0
+    )
+    for r in recs[:-1]:
+        if r["status"] == "written":
+            assert tags.read(r["path"]).genres == r["new"]
+    assert tags.read(mixed / "has_genre.flac").genres == ["Old Genre"]
+    assert {p: audio.payload_digest(p) for p in mixed.iterdir()} == before_audio
+    # second run: nothing left to do, from the cache
+    again = jsonl(cli("retag", str(mixed), "--json", "--yes", "--min-confidence", "0"))[-1]
+    assert again["written"] == 0 and again["had_genre"] == 57
+    history = jsonl(cli("history", "--json"))
+    assert history[-1]["kind"] == "retag" and history[-1]["counts"]["written"] == 56
+    assert cli("undo").returncode == 0
+    assert all(tags.read(p).genres == [] for p in mixed.iterdir() if p.name != "has_genre.flac")
+
+
+def test_threshold_from_the_config_file(mixed, private_dirs):
+    cfg = private_dirs / "config" / "config.toml"
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text("min_confidence = 1.0\n")
+    summary = jsonl(cli("retag", str(mixed), "--json", "--yes"))[-1]
+    assert summary["written"] == 0 and summary["below_threshold"] == 56
+    shown = json.loads(cli("config", "--json").stdout)
+    assert shown["settings"]["min_confidence"] == 1.0 and shown["config_file_exists"]
+    # the command line overrides the file
+    assert (
+        jsonl(cli("retag", str(mixed), "--json", "--yes", "--min-confidence", "0"))[-1]["written"]
+        == 56
+    )
+
+
+def test_hostile_files_are_reported_and_the_rest_tagged(mixed, tmp_path):
+    audiofactory.make_hostile(mixed / "hostile", good=next(mixed.glob("*.ogg")))
+    proc = cli("retag", str(mixed), "--json", "--yes", "--min-confidence", "0")
+    summary = jsonl(proc)[-1]
+    assert proc.returncode == 0
+    assert summary["written"] >= 56 and summary["failed"] >= 5
+    failed = {
+        os.path.basename(r["path"]): r["error"] for r in jsonl(proc)[:-1] if r["status"] == "failed"
+    }
+    for name in ("zero.mp3", "random.flac", "notes.m4a", "id3only.mp3"):
+        assert failed.get(name), (name, failed)
+
+
+def test_two_retags_at_once_one_refuses_clearly(mixed):
+    env = os.environ.copy()
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "genre_desktop",
+            "retag",
+            str(mixed),
+            "--yes",
+            "--min-confidence",
+            "0",
+            "--jobs",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.5)
+    second = cli("retag", str(mixed), "--yes", "--min-confidence", "0")
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    if second.returncode == 3:
+        assert "another genre-desktop is writing" in second.stderr
+    else:  # the first had already finished
+        assert second.returncode == 0
+    assert all(len(tags.read(p).genres) == 1 for p in mixed.iterdir())
+
+
+def test_ctrl_c_finishes_the_file_prints_the_summary_and_resumes(mixed):
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "genre_desktop",
+            "retag",
+            str(mixed),
+            "--yes",
+            "--min-confidence",
+            "0",
+            "--jobs",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the batch finished before the interrupt")
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Written:" in err
+    resumed = jsonl(cli("retag", str(mixed), "--json", "--yes", "--min-confidence", "0"))[-1]
+    assert resumed["failed"] == 0
+    assert all(len(tags.read(p).genres) == 1 for p in mixed.iterdir())
+
+
+@pytest.mark.slow
+def test_killed_twenty_times_and_resumed_every_file_intact_then_undone(mixed):
+    paths = sorted(p for p in mixed.iterdir())
+    audio_before = {p: audio.decode_native(p)[0] for p in paths}
+    rng = np.random.default_rng(2024)
+    cmd = [
+        sys.executable,
+        "-m",
+        "genre_desktop",
+        "retag",
+        str(mixed),
+        "--yes",
+        "--min-confidence",
+        "0",
+        "--jobs",
+        "1",
+    ]
+    kills = 0
+    for _ in range(40):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(float(rng.uniform(0.8, 4.5)))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        for p in paths:  # after every kill: old genre or new, never damaged
+            assert len(tags.read(p).genres) <= 1
+        if kills >= 20:
+            break
+    assert kills >= 20
+    final = cli(*cmd[3:])
+    assert final.returncode == 0, final.stderr
+    for p in paths:
+        assert len(tags.read(p).genres) == 1
+        np.testing.assert_array_equal(audio.decode_native(p)[0], audio_before[p])
+    history = jsonl(cli("history", "--json"))
+    retags = [b for b in history if b["kind"] == "retag"]
+    assert len(retags) == 1 and retags[0]["counts"]["written"] == 56  # one batch, resumed
+    assert cli("undo").returncode == 0
+    for p in paths:
+        assert tags.read(p).genres == []
+        np.testing.assert_array_equal(audio.decode_native(p)[0], audio_before[p])

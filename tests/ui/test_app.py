@@ -1,0 +1,246 @@
+"""The desktop app, driven as a person would: real widgets offscreen, real drops, real
+analysis, real tag writes, the real PortAudio stream into ALSA's null device."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from genre_desktop import config
+from genre_desktop.ui.mainwindow import MainWindow, write_playlist
+from genre_desktop.ui.models import ERROR, WILL_CHANGE, WRITTEN
+
+pytestmark = pytest.mark.usefixtures("needs_model")
+
+
+@pytest.fixture
+def needs_model(model_available):
+    if not model_available:
+        pytest.skip("models/genre_cnn.tflite not built (make train)")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(
+        config.Settings(jobs=2, policy="overwrite", min_confidence=0.0), data_dir=tmp_path / "data"
+    )
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def drop(window, paths):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, event)
+
+
+def wait_idle(qtbot, window, timeout=120_000):
+    qtbot.waitUntil(lambda: window.analysis is None, timeout=timeout)
+
+
+def test_empty_window_invites_a_drop(window):
+    assert window.stack.currentWidget() is window.empty
+    assert "Drop a music folder here" in window.empty.text()
+
+
+def test_dropped_folder_is_listed_analysed_applied_and_undone(
+    qtbot, window, music_library, tmp_path
+):
+    folder = next(iter(music_library.values())).parent
+    bad = folder / "corrupt.mp3"
+    bad.write_bytes(b"\xff\xfb" + bytes(range(256)) * 20)
+    drop(window, [folder])
+    wait_idle(qtbot, window)
+    rows = {r.track.path: r for r in window.model.rows}
+    assert len(rows) == 9
+    assert rows[str(bad)].status == ERROR and rows[str(bad)].error
+    good = [r for p, r in rows.items() if p != str(bad)]
+    assert all(r.analysis is not None for r in good)
+    assert all(r.status == WILL_CHANGE for r in good)  # policy: overwrite, any confidence
+
+    # Apply everything through the confirmation dialog
+    QTimer.singleShot(300, lambda: window._last_dialog.accept())
+    window.apply_all()
+    qtbot.waitUntil(
+        lambda: all(r.status in (WRITTEN, ERROR) for r in window.model.rows), timeout=30_000
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "genre_desktop", "tags", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    import json
+
+    got = {
+        json.loads(line)["path"]: json.loads(line).get("genre") for line in out.stdout.splitlines()
+    }
+    for r in good:
+        assert got[r.track.path] == r.predicted
+
+    window.undo_last()
+    qtbot.waitUntil(lambda: all(r.track.genres == ["Old Genre"] for r in good), timeout=30_000)
+    out = subprocess.run(
+        [sys.executable, "-m", "genre_desktop", "tags", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert {
+        json.loads(line).get("genre") for line in out.stdout.splitlines() if "error" not in line
+    } == {"Old Genre"}
+
+
+def test_cancel_stops_the_work(qtbot, window, music_library, tmp_path):
+    big = tmp_path / "many"
+    big.mkdir()
+    for i in range(60):
+        shutil.copy(music_library["flac"], big / f"t{i:03d}.flac")
+    drop(window, [big])
+    qtbot.waitUntil(
+        lambda: window.progress.maximum() > 1 and window.progress.value() >= 1, timeout=60_000
+    )
+    window.cancel_analysis()
+    wait_idle(qtbot, window, 30_000)
+    analysed = sum(1 for r in window.model.rows if r.analysis is not None)
+    assert 0 < analysed < 60
+    assert window.progress_label.text() == "Cancelled"
+
+
+def test_preview_plays_through_portaudio_and_stops(qtbot, window, music_library):
+    if window.player is None:
+        pytest.skip(f"no audio device: {window.player_problem}")
+    drop(window, [music_library["ogg"]])
+    wait_idle(qtbot, window)
+    tid = window.model.rows[0].track.id
+    window.play_preview(tid)
+    assert window.player.length > 0
+    qtbot.waitUntil(lambda: window.player.position > 0, timeout=5000)
+    window.stop_preview()
+    assert not window.player.playing and window.player.position == 0
+
+
+def test_a_second_preview_stops_the_first(qtbot, window, music_library):
+    if window.player is None:
+        pytest.skip("no audio device")
+    drop(window, [music_library["ogg"], music_library["flac"]])
+    wait_idle(qtbot, window)
+    a, b = (r.track.id for r in window.model.rows[:2])
+    window.play_preview(a)
+    first = window.player.path
+    window.play_preview(b)
+    assert window.player.path != first and window.playing_id == b
+
+
+def test_selecting_a_track_fills_the_details_panel(qtbot, window, music_library):
+    drop(window, [music_library["flac"].parent])
+    wait_idle(qtbot, window)
+    window.view.selectRow(0)
+    row = window.details.row
+    assert row is not None and row.analysis is not None
+    assert window.details.title.text() == row.track.display_title
+    assert len(window.details.chart._items) == 10
+    assert window.details.similar.count() == 7  # the other seven tracks
+
+
+def test_genre_override_marks_the_row(qtbot, window, music_library):
+    drop(window, [music_library["wav"]])
+    wait_idle(qtbot, window)
+    tid = window.model.rows[0].track.id
+    window._genre_chosen(tid, ["Reggae"])
+    assert window.model.row_of(tid).target == ["Reggae"]
+    assert window.model.row_of(tid).status == WILL_CHANGE
+
+
+def test_filters(qtbot, window, music_library):
+    drop(window, [music_library["flac"].parent])
+    wait_idle(qtbot, window)
+    window.filter_text.setText("song flac")
+    assert window.proxy.rowCount() == 1
+    window.filter_text.setText("")
+    assert window.proxy.rowCount() == 8
+
+
+def test_library_persists_across_restarts(qtbot, tmp_path, music_library):
+    data = tmp_path / "data"
+    w = MainWindow(config.Settings(jobs=1), data_dir=data)
+    qtbot.addWidget(w)
+    w.add_paths([str(music_library["flac"].parent)])
+    qtbot.waitUntil(lambda: w.analysis is None, timeout=120_000)
+    w.close()
+    w2 = MainWindow(config.Settings(jobs=1), data_dir=data)
+    qtbot.addWidget(w2)
+    assert w2.model.rowCount() == 8  # at once, from the cache
+    assert all(r.analysis is not None for r in w2.model.rows)
+    qtbot.waitUntil(lambda: w2.analysis is None, timeout=60_000)
+    w2.close()
+
+
+def test_main_thread_never_blocks_over_100ms_while_200_files_are_analysed(
+    qtbot, window, tmp_path, music_library
+):
+    folder = tmp_path / "two-hundred"
+    folder.mkdir()
+    for i in range(200):
+        shutil.copy(
+            music_library["ogg" if i % 2 else "mp3"],
+            folder / f"track{i:03d}{'.ogg' if i % 2 else '.mp3'}",
+        )
+    gaps = []
+    last = [time.perf_counter()]
+
+    def beat():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(beat)
+    timer.start()
+    drop(window, [folder])
+    last[0] = time.perf_counter()
+    wait_idle(qtbot, window, 300_000)
+    timer.stop()
+    assert sum(1 for r in window.model.rows if r.analysis is not None) == 200
+    assert max(gaps) < 0.100, f"longest gap {max(gaps) * 1000:.0f} ms"
+
+
+def test_playlist_export_uses_relative_paths(tmp_path):
+    (tmp_path / "music").mkdir()
+    out = tmp_path / "list.m3u8"
+    write_playlist(out, [str(tmp_path / "music" / "a.flac"), str(tmp_path / "music" / "b é.mp3")])
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "#EXTM3U",
+        "music/a.flac",
+        "music/b é.mp3",
+    ]
+
+
+def test_player_unavailable_leaves_the_app_working(qtbot, tmp_path, monkeypatch):
+    from genre_desktop.ui import mainwindow
+
+    def no_device(*a, **k):
+        raise mainwindow.PlayerUnavailable("no audio output device found")
+
+    monkeypatch.setattr(mainwindow, "Player", no_device)
+    w = MainWindow(config.Settings(jobs=1), data_dir=tmp_path / "d")
+    qtbot.addWidget(w)
+    assert w.player is None
+    assert "no audio output device" in w.details.player_note.text()
+    assert not w.details.play_button.isEnabled()
+    w.close()
