@@ -28,11 +28,14 @@ SILENCE_RMS = 10 ** (-55 / 20)  # about -55 dBFS
 TOP_TAGS = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Card:
     """The model's JSON card (what it is, how to feed it, how well it did)."""
 
     raw: dict
+
+    def __repr__(self) -> str:
+        return f"Card(version={self.version!r})"
 
     @property
     def version(self) -> str:
@@ -83,6 +86,10 @@ def spans_for(
     if hi <= lo:
         lo, hi = 0.0, duration - length
     return [(float(s), length) for s in np.linspace(lo, hi, n)]
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) if len(x) else 0.0
 
 
 class GenreModel:
@@ -156,15 +163,34 @@ class GenreModel:
             duration = audio.probe(path).duration
         spans = spans_for(duration, self.windows + 2 if duration > 30 else self.windows)
         excerpts = audio.load_excerpts(path, features.SAMPLE_RATE, spans)
-        usable = [e for e in excerpts if len(e) > features.SAMPLE_RATE * 0.25]
+        usable = [
+            (s, e)
+            for s, e in zip(spans, excerpts, strict=True)
+            if len(e) > features.SAMPLE_RATE * 0.25
+        ]
         if not usable:
             raise DecodeError("no audio could be decoded", path)
-        loud = [
-            e for e in usable if float(np.sqrt(np.mean(e.astype(np.float64) ** 2))) >= SILENCE_RMS
-        ]
-        chosen = (
-            loud or usable
-        )  # a silent track is still analysed (and will say so by its confidence)
+        loud = [(s, e) for s, e in usable if _rms(e) >= SILENCE_RMS]
+        if loud and len(loud) < self.windows and duration > 30:
+            # long silences (hidden tracks, quiet intros): look again between the loud parts
+            starts = sorted(s[0] for s, _ in loud)
+            lo, hi = (
+                max(0.0, starts[0] - 10.0),
+                min(duration - features.WINDOW_SECONDS, starts[-1] + 10.0),
+            )
+            extra = [
+                (float(t), features.WINDOW_SECONDS)
+                for t in np.linspace(lo, hi, 2 * self.windows)
+                if all(abs(t - s0) > 1.5 for s0 in starts)
+            ]
+            more = audio.load_excerpts(path, features.SAMPLE_RATE, extra) if extra else []
+            loud += [
+                (s, e)
+                for s, e in zip(extra, more, strict=True)
+                if len(e) > features.SAMPLE_RATE * 0.25 and _rms(e) >= SILENCE_RMS
+            ]
+            loud.sort(key=lambda se: se[0][0])
+        chosen = [e for _, e in loud] or [e for _, e in usable]  # a silent track is still analysed
         if len(chosen) > self.windows:
             idx = np.linspace(0, len(chosen) - 1, self.windows).round().astype(int)
             chosen = [chosen[i] for i in idx]

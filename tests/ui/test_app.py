@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from genre_desktop import config
@@ -38,8 +38,18 @@ def window(qtbot, tmp_path):
 
 
 def drop(window, paths):
+    """A real drag: enter, then drop, through Qt's event delivery."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
     event = QDropEvent(
         QPointF(50, 50),
         Qt.DropAction.CopyAction,
@@ -48,6 +58,7 @@ def drop(window, paths):
         Qt.KeyboardModifier.NoModifier,
     )
     QApplication.sendEvent(window, event)
+    assert event.isAccepted()
 
 
 def wait_idle(qtbot, window, timeout=120_000):
