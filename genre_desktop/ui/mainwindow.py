@@ -450,9 +450,9 @@ class MainWindow(QMainWindow):
         if sel is not None and any(tid == sel.track.id for tid, _, _ in batch):
             self._show_details(sel)
 
-    def _analysis_finished(self, cancelled: bool) -> None:
+    def _analysis_finished(self, cancelled: int) -> None:
         if self.analysis is not None:
-            self.analysis.wait()
+            self.analysis.wait(5000)  # the worker has returned; its thread is ending
         self.analysis = None
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)

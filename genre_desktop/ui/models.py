@@ -294,11 +294,11 @@ class TrackFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         self._text = text.casefold().strip()
-        self.invalidateRowsFilter()
+        self.invalidateFilter()
 
     def set_genre(self, genre: str) -> None:
         self._genre = genre
-        self.invalidateRowsFilter()
+        self.invalidateFilter()
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex

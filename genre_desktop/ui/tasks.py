@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal, Slot
 
 from genre_desktop.core import journal
 from genre_desktop.core.library import Library
@@ -32,7 +32,7 @@ class AnalysisWorker(QObject):
     progress = Signal(int, int, float)  # done, total, tracks per second
     results = Signal(list)  # [(track_id, Analysis | None, error | None)], batched
     failed = Signal(str)
-    finished = Signal(bool)  # cancelled?
+    finished = Signal(int)  # 1 = cancelled (an int: shiboken miscounts queued Python bools)
 
     def __init__(
         self, db_path: Path, paths: list[str], jobs: int, model_dir: Path | None = None
@@ -79,7 +79,7 @@ class AnalysisWorker(QObject):
             log.error("analysis failed: %s", traceback.format_exc())
             self.failed.emit(str(exc))
         finally:
-            self.finished.emit(cancelled or self._cancel)
+            self.finished.emit(int(cancelled or self._cancel))
 
 
 class BackgroundAnalysis(QObject):
@@ -91,7 +91,8 @@ class BackgroundAnalysis(QObject):
         self.thread = QThread()
         worker.moveToThread(self.thread)
         self.thread.started.connect(worker.run)
-        worker.finished.connect(self.thread.quit)
+        # direct: the main thread may be waiting for this thread, so quit must not queue behind it
+        worker.finished.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
         self.thread.start()
