@@ -133,7 +133,7 @@ def _run(args, settings, library, interrupt, start) -> int:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         return EXIT.FAILED
 
-    batch_id = None if args.dry_run else _resume_or_begin(library, roots, settings)
+    batch_id: int | None = None  # begun (or resumed) at the first write
     bar = out.progress(len(tracks))
     interrupted = False
     try:
@@ -162,7 +162,8 @@ def _run(args, settings, library, interrupt, start) -> int:
                 )
                 out.file({**rec, "status": "would-write", "new": d.new})
             else:
-                assert batch_id is not None
+                if batch_id is None:
+                    batch_id = _resume_or_begin(library, roots, settings)
                 res = journal.apply_change(
                     library, batch_id, o.track.path, d.new,
                     expect=(o.track.size, o.track.mtime_ns), id3_version=settings.id3_version, old=o.track.genres,
@@ -180,21 +181,30 @@ def _run(args, settings, library, interrupt, start) -> int:
         interrupted = True
     finally:
         bar.close()
-    if batch_id is not None and not interrupted:
-        library.set_batch_state(batch_id, "done")
+    if not interrupted and not args.dry_run:
+        if batch_id is None:  # nothing to write this time: close an interrupted batch
+            batch_id = _open_batch(library, roots, settings)
+        if batch_id is not None:
+            library.set_batch_state(batch_id, "done")
     return out.finish(summary, failures, start, interrupted=interrupted, batch_id=batch_id)
+
+
+def _open_batch(library, roots, settings) -> int | None:
+    """The last retag of these folders, if it was interrupted."""
+    description = json.dumps({"roots": roots, "policy": settings.policy})
+    for b in reversed(library.batches()):
+        if b.kind == "retag":
+            return b.id if b.state == "open" and b.description == description else None
+    return None
 
 
 def _resume_or_begin(library, roots, settings) -> int:
     """Continue the last interrupted retag of the same folders, so one batch (and one undo)
     covers the whole job however often it was interrupted."""
-    description = json.dumps({"roots": roots, "policy": settings.policy})
-    for b in reversed(library.batches()):
-        if b.kind == "retag":
-            if b.state == "open" and b.description == description:
-                return b.id
-            break
-    return library.begin_batch("retag", description)
+    found = _open_batch(library, roots, settings)
+    if found is not None:
+        return found
+    return library.begin_batch("retag", json.dumps({"roots": roots, "policy": settings.policy}))
 
 
 class _Output:

@@ -103,15 +103,18 @@ class Analyser:
             else:
                 todo.append(t)
         pending: list[tuple[int, Analysis]] = []
+        last_flush = time.perf_counter()
         try:
             for t, (analysis, error) in self._map(todo, progress):
                 done += 1
                 progress.report(done, total, t.path)
                 if analysis is not None and t.id:
                     pending.append((t.id, analysis))
-                    if len(pending) >= flush_every:
+                    # every few results or half a second: a kill loses little work
+                    if len(pending) >= flush_every or time.perf_counter() - last_flush > 0.5:
                         self.library.save_analyses(pending)
                         pending.clear()
+                        last_flush = time.perf_counter()
                 yield Outcome(t, analysis, error)
         finally:
             self.library.save_analyses(pending)
