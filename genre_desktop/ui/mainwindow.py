@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self.model.sort)
-        for col, width in enumerate((220, 160, 160, 60, 120, 120, 90, 100)):
+        for col, width in enumerate((200, 130, 130, 56, 100, 100, 90, 90)):
             header.resizeSection(col, width)
         self.view.setItemDelegateForColumn(COL_CONFIDENCE, ConfidenceDelegate(self.model))
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -170,8 +171,12 @@ class MainWindow(QMainWindow):
         self.details.volume.setValue(int(self.settings.volume * 100))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setWidget(self.details)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.details)
+        self.splitter.addWidget(self.details_scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
@@ -727,7 +732,7 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([840, 360])
+            self.splitter.setSizes([920, 340])
         header = s.value("window/header")
         if isinstance(header, QByteArray):
             self.view.horizontalHeader().restoreState(header)

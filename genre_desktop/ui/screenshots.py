@@ -61,6 +61,9 @@ def main(out_dir: str = "docs/screenshots") -> int:
     os.environ["GENRE_DESKTOP_CONFIG_DIR"] = str(tmp / "config")
     QCoreApplication.setOrganizationName("genre-desktop-screenshots")
     app = QApplication.instance() or QApplication(sys.argv)
+    from PySide6.QtCore import QSettings
+
+    QSettings().clear()  # the default layout, not the last run's
     app.setWindowIcon(app_icon())
     music = tmp / "Music"
     music.mkdir()

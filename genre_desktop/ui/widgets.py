@@ -32,10 +32,12 @@ class ProbabilityChart(QWidget):
         super().__init__(parent)
         self._items: list[tuple[str, float]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(self.sizeHint().height())
 
     def sizeHint(self) -> QSize:
         return QSize(260, (self.fontMetrics().height() + 6) * 10)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     def set_probabilities(self, items: list[tuple[str, float]]) -> None:
         self._items = items
