@@ -25,10 +25,13 @@ def size_of(path: Path) -> int:
 
 
 def report_sizes(top: int = 12) -> int:
+    """Real bytes on disk (PyInstaller links duplicate libraries; links are not counted)."""
     internal = BUNDLE / "_internal"
     total = size_of(BUNDLE)
     print(f"bundle: {total / 1e6:.1f} MB unpacked")
-    entries = sorted(((size_of(p), p) for p in internal.iterdir()), reverse=True)[:top]
+    entries = sorted(
+        ((size_of(p), p) for p in internal.iterdir() if not p.is_symlink()), reverse=True
+    )[:top]
     for size, p in entries:
         print(f"  {size / 1e6:7.1f} MB  {p.relative_to(BUNDLE)}")
     return total

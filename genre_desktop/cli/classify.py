@@ -78,5 +78,5 @@ def run(args) -> int:
                 ]
             )
     if rows:
-        table(rows, ["file", "genre", "confidence", "runner-up", "sounds like"])
+        table(sorted(rows), ["file", "genre", "confidence", "runner-up", "sounds like"])
     return EXIT.OK if ok or not (tracks or errors) else EXIT.FAILED
