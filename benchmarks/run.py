@@ -105,10 +105,11 @@ class PeakRSS:
         self._t.join()
 
 
-def analyse_once(paths: list[Path], jobs: int) -> tuple[float, int]:
+def analyse_once(paths: list[Path], jobs: int) -> tuple[float, float, int]:
     """End to end, as a person runs it: `genre-desktop classify --jobs N` on the folder into
-    a fresh library (scan, decode, features, model, cache write). Returns (seconds, peak RSS
-    of the command and its worker processes together)."""
+    a fresh library (scan, decode, features, model, cache write). Returns (total seconds,
+    steady-state tracks per second between the first and the last result, peak RSS of the
+    command and its worker processes together)."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp}
         cmd = [
@@ -121,13 +122,21 @@ def analyse_once(paths: list[Path], jobs: int) -> tuple[float, int]:
             "--jobs",
             str(jobs),
         ]
+        stamps = []
         with PeakRSS(include_self=False) as mem:
             t0 = time.perf_counter()
-            out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+            )
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if '"genre"' in line:
+                    stamps.append(time.perf_counter())
+            proc.wait()
             took = time.perf_counter() - t0
-        n = sum(1 for line in out.stdout.splitlines() if '"genre"' in line)
-    assert n == len(paths), (n, out.stderr[-500:])
-    return took, mem.peak
+    assert len(stamps) == len(paths), len(stamps)
+    steady = (len(stamps) - 1) / (stamps[-1] - stamps[0])
+    return took, steady, mem.peak
 
 
 def stage_breakdown(paths: list[Path]) -> dict[str, float]:
@@ -142,10 +151,10 @@ def stage_breakdown(paths: list[Path]) -> dict[str, float]:
             b = time.perf_counter()
             from genre_desktop.core.model import spans_for
 
-            spans = spans_for(duration, model.windows + 2)
+            spans = spans_for(duration, model.windows)
             ex = audio.load_excerpts(p, features.SAMPLE_RATE, spans)
             c = time.perf_counter()
-            w = np.stack([features.window_features(e) for e in ex[: model.windows]])
+            w = np.stack([features.window_features(e) for e in ex])
             d = time.perf_counter()
             res = model.analyse_windows(w)
             e = time.perf_counter()
@@ -283,20 +292,23 @@ def main() -> int:
 
     if "analysis" not in args.skip:
         for jobs in sorted({1, os.cpu_count() or 1}):
-            times, peaks = [], []
+            times, steadies, peaks = [], [], []
             for _ in range(args.runs):
-                took, peak = analyse_once(paths, jobs)
+                took, steady, peak = analyse_once(paths, jobs)
                 times.append(took)
+                steadies.append(steady)
                 peaks.append(peak)
             med = statistics.median(times)
             results[f"analysis_jobs{jobs}"] = {
                 "seconds": med,
                 "tracks_per_s": len(paths) / med,
+                "steady_tracks_per_s": statistics.median(steadies),
                 "runs": times,
                 "peak_rss_mb": max(peaks) / 2**20,
             }
             print(
-                f"analysis, {jobs} job(s): {len(paths) / med:.2f} tracks/s, peak RSS {max(peaks) / 2**20:.0f} MB",
+                f"analysis, {jobs} job(s): {len(paths) / med:.2f} tracks/s with start-up, "
+                f"{statistics.median(steadies):.2f} steady, peak RSS {max(peaks) / 2**20:.0f} MB",
                 flush=True,
             )
         results["stages_s_per_track"] = stage_breakdown(paths[:16])
@@ -341,6 +353,9 @@ def main() -> int:
             }
             for key in [k for k in results if k.startswith("analysis_jobs")]:
                 results[key]["ratio_to_reference"] = results[key]["tracks_per_s"] * per_track
+                results[key]["steady_ratio_to_reference"] = (
+                    results[key]["steady_tracks_per_s"] * per_track
+                )
             print(f"reference: {1 / per_track:.2f} tracks/s", flush=True)
         else:
             print(

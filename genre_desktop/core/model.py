@@ -23,7 +23,7 @@ from genre_desktop.core.library import Analysis
 from genre_desktop.errors import DecodeError, ModelError
 
 MODEL_NAME = "genre_cnn"
-DEFAULT_WINDOWS = 4
+DEFAULT_WINDOWS = 3
 SILENCE_RMS = 10 ** (-55 / 20)  # about -55 dBFS
 TOP_TAGS = 5
 
@@ -161,34 +161,20 @@ class GenreModel:
         """Decode and featurise the windows of one file (silent windows skipped)."""
         if duration is None or duration <= 0:
             duration = audio.probe(path).duration
-        spans = spans_for(duration, self.windows + 2 if duration > 30 else self.windows)
+        spans = spans_for(duration, self.windows)
         excerpts = audio.load_excerpts(path, features.SAMPLE_RATE, spans)
-        usable = [
-            (s, e)
-            for s, e in zip(spans, excerpts, strict=True)
-            if len(e) > features.SAMPLE_RATE * 0.25
-        ]
+        usable = [(s, e) for s, e in zip(spans, excerpts, strict=True) if len(e) > features.SAMPLE_RATE * 0.25]
         if not usable:
             raise DecodeError("no audio could be decoded", path)
         loud = [(s, e) for s, e in usable if _rms(e) >= SILENCE_RMS]
-        if loud and len(loud) < self.windows and duration > 30:
-            # long silences (hidden tracks, quiet intros): look again between the loud parts
-            starts = sorted(s[0] for s, _ in loud)
-            lo, hi = (
-                max(0.0, starts[0] - 10.0),
-                min(duration - features.WINDOW_SECONDS, starts[-1] + 10.0),
-            )
-            extra = [
-                (float(t), features.WINDOW_SECONDS)
-                for t in np.linspace(lo, hi, 2 * self.windows)
-                if all(abs(t - s0) > 1.5 for s0 in starts)
-            ]
+        if len(loud) < self.windows and duration > 30:
+            # silence (hidden tracks, quiet intros, long fades): look again between the spans
+            # already read, and keep what is not silent
+            taken = [s[0] for s, _ in usable]
+            grid = spans_for(duration, 3 * self.windows)
+            extra = [sp for sp in grid if all(abs(sp[0] - t) > 1.5 for t in taken)]
             more = audio.load_excerpts(path, features.SAMPLE_RATE, extra) if extra else []
-            loud += [
-                (s, e)
-                for s, e in zip(extra, more, strict=True)
-                if len(e) > features.SAMPLE_RATE * 0.25 and _rms(e) >= SILENCE_RMS
-            ]
+            loud += [(s, e) for s, e in zip(extra, more, strict=True) if len(e) > features.SAMPLE_RATE * 0.25 and _rms(e) >= SILENCE_RMS]
             loud.sort(key=lambda se: se[0][0])
         chosen = [e for _, e in loud] or [e for _, e in usable]  # a silent track is still analysed
         if len(chosen) > self.windows:

@@ -11,7 +11,7 @@ import pytest
 from genre_desktop.config import models_dir, resources_dir
 from genre_desktop.core import audio, features
 from genre_desktop.core.labels import DISPLAY, GENRES
-from genre_desktop.core.model import GenreModel, load_card, spans_for
+from genre_desktop.core.model import DEFAULT_WINDOWS, GenreModel, load_card, spans_for
 from genre_desktop.errors import ModelError
 from tests import audiofactory
 
@@ -101,7 +101,7 @@ def test_analysis_of_a_file(model, tmp_path):
     a = model.analyse(path)
     assert a.genre in GENRES and 0 < a.confidence <= 1
     assert abs(sum(a.probabilities.values()) - 1) < 1e-3
-    assert a.windows == 4 and a.embedding is not None and np.isfinite(a.embedding).all()
+    assert a.windows == DEFAULT_WINDOWS and a.embedding is not None and np.isfinite(a.embedding).all()
     assert len(a.tags) == 5 and a.model_version == model.version
     assert a.ranked()[0][0] == a.genre
 
@@ -111,15 +111,15 @@ def test_silence_is_skipped(model, tmp_path):
     data[: 22050 * 30] = 0  # the first half is silent
     path = audiofactory.write(tmp_path / "half_silent", "flac", sr=22050, channels=1, data=data)
     windows = model.windows_of(path)
-    assert len(windows) == 4
-    assert (windows.reshape(4, -1).max(1) > 0.01).all()
+    assert len(windows) == DEFAULT_WINDOWS
+    assert (windows.reshape(len(windows), -1).max(1) > 0.01).all()
 
 
 def test_window_spans():
     assert spans_for(2.0) == [(0.0, features.WINDOW_SECONDS)]
-    short = spans_for(6.0)
+    short = spans_for(6.0, 4)
     assert len(short) == 3 and short[0][0] == 0.0 and short[2][0] + short[2][1] <= 6.0
-    long = spans_for(300.0)
+    long = spans_for(300.0, 4)
     assert (
         len(long) == 4 and long[0][0] == pytest.approx(15.0) and long[-1][0] + long[-1][1] <= 285.01
     )
