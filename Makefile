@@ -49,7 +49,7 @@ test: lint typecheck pytest
 train: $(TRAIN_STAMP)
 	$(PY) -m genre_desktop.core.training.train --data $(GTZAN) --out models
 
-bench: $(STAMP)
+bench: $(TRAIN_STAMP)
 	$(PY) benchmarks/run.py
 
 package: $(STAMP)
