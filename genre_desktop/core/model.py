@@ -163,7 +163,11 @@ class GenreModel:
             duration = audio.probe(path).duration
         spans = spans_for(duration, self.windows)
         excerpts = audio.load_excerpts(path, features.SAMPLE_RATE, spans)
-        usable = [(s, e) for s, e in zip(spans, excerpts, strict=True) if len(e) > features.SAMPLE_RATE * 0.25]
+        usable = [
+            (s, e)
+            for s, e in zip(spans, excerpts, strict=True)
+            if len(e) > features.SAMPLE_RATE * 0.25
+        ]
         if not usable:
             raise DecodeError("no audio could be decoded", path)
         loud = [(s, e) for s, e in usable if _rms(e) >= SILENCE_RMS]
@@ -174,7 +178,11 @@ class GenreModel:
             grid = spans_for(duration, 3 * self.windows)
             extra = [sp for sp in grid if all(abs(sp[0] - t) > 1.5 for t in taken)]
             more = audio.load_excerpts(path, features.SAMPLE_RATE, extra) if extra else []
-            loud += [(s, e) for s, e in zip(extra, more, strict=True) if len(e) > features.SAMPLE_RATE * 0.25 and _rms(e) >= SILENCE_RMS]
+            loud += [
+                (s, e)
+                for s, e in zip(extra, more, strict=True)
+                if len(e) > features.SAMPLE_RATE * 0.25 and _rms(e) >= SILENCE_RMS
+            ]
             loud.sort(key=lambda se: se[0][0])
         chosen = [e for _, e in loud] or [e for _, e in usable]  # a silent track is still analysed
         if len(chosen) > self.windows:

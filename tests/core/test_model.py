@@ -101,7 +101,9 @@ def test_analysis_of_a_file(model, tmp_path):
     a = model.analyse(path)
     assert a.genre in GENRES and 0 < a.confidence <= 1
     assert abs(sum(a.probabilities.values()) - 1) < 1e-3
-    assert a.windows == DEFAULT_WINDOWS and a.embedding is not None and np.isfinite(a.embedding).all()
+    assert (
+        a.windows == DEFAULT_WINDOWS and a.embedding is not None and np.isfinite(a.embedding).all()
+    )
     assert len(a.tags) == 5 and a.model_version == model.version
     assert a.ranked()[0][0] == a.genre
 
