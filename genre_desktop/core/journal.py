@@ -24,10 +24,6 @@ class ChangeResult:
     reason: str | None = None
 
 
-def _family(path: str) -> str:
-    return "id3" if tags.read(path).format in ("mp3", "wav", "aiff") else "other"
-
-
 def apply_change(
     library: Library,
     batch_id: int,

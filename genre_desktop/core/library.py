@@ -462,40 +462,14 @@ class Library:
 
     def changes(self, batch_id: int) -> list[Change]:
         rows = self.db.execute("SELECT * FROM changes WHERE batch_id=? ORDER BY id", (batch_id,))
-        return [
-            Change(
-                r["id"],
-                r["batch_id"],
-                r["path"],
-                json.loads(r["old_value"]),
-                json.loads(r["new_value"]),
-                r["state"],
-                r["error"],
-                r["size_after"],
-                r["mtime_ns_after"],
-            )
-            for r in rows
-        ]
+        return [_change(r) for r in rows]
 
     def open_changes(self, path: str) -> list[Change]:
         """Planned changes of a file whose outcome was never recorded (the process died)."""
         rows = self.db.execute(
             "SELECT * FROM changes WHERE path=? AND state='planned' ORDER BY id", (path,)
         )
-        return [
-            Change(
-                r["id"],
-                r["batch_id"],
-                r["path"],
-                json.loads(r["old_value"]),
-                json.loads(r["new_value"]),
-                r["state"],
-                r["error"],
-                r["size_after"],
-                r["mtime_ns_after"],
-            )
-            for r in rows
-        ]
+        return [_change(r) for r in rows]
 
 
 def _track(r: sqlite3.Row) -> Track:
@@ -514,6 +488,20 @@ def _track(r: sqlite3.Row) -> Track:
         album=r["album"],
         genres=json.loads(r["genres"]),
         error=r["error"],
+    )
+
+
+def _change(r: sqlite3.Row) -> Change:
+    return Change(
+        r["id"],
+        r["batch_id"],
+        r["path"],
+        json.loads(r["old_value"]),
+        json.loads(r["new_value"]),
+        r["state"],
+        r["error"],
+        r["size_after"],
+        r["mtime_ns_after"],
     )
 
 

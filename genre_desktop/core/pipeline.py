@@ -207,7 +207,3 @@ def tracks_for(
         out.extend(new)
     out.sort(key=lambda t: t.path)
     return out
-
-
-def elapsed(start: float) -> float:
-    return time.perf_counter() - start

@@ -6,7 +6,7 @@ Rows are kept in a Python list in display order; sorting is done here with one k
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -348,13 +348,3 @@ class ConfidenceDelegate(QStyledItemDelegate):
     def min_confidence(self) -> float:
         model = self.parent()
         return getattr(model, "min_confidence", 0.5)
-
-
-def track_ids(rows: list[Row]) -> list[int]:
-    return [r.track.id for r in rows]
-
-
-@dataclass
-class PlannedChange:
-    row: Row
-    new: list[str] = field(default_factory=list)

@@ -3,7 +3,7 @@ genre picker, the preview player and similar songs."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -296,7 +296,3 @@ class DetailsPanel(QWidget):
     def set_position(self, fraction: float) -> None:
         if not self.position.isSliderDown():
             self.position.setValue(int(fraction * 1000))
-
-
-def single_shot(ms: int, fn) -> None:
-    QTimer.singleShot(ms, fn)
