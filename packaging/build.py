@@ -49,7 +49,7 @@ def smoke() -> None:
             raise SystemExit(f"bundle smoke test failed: {args}")
 
 
-def linux_extras() -> Path:
+def linux_extras(tarball: bool) -> Path | None:
     share = BUNDLE / "share"
     (share / "applications").mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "packaging" / "linux" / "genre-desktop.desktop", share / "applications")
@@ -60,13 +60,15 @@ def linux_extras() -> Path:
             ROOT / "resources" / "icons" / f"genre-desktop-{size}.png", d / "genre-desktop.png"
         )
     shutil.copy(ROOT / "packaging" / "linux" / "install.sh", BUNDLE / "install.sh")
+    if not tarball:
+        return None
     from genre_desktop import __version__
 
-    tarball = DIST / f"GenreDesktop-{__version__}-linux-x86_64.tar.gz"
-    with tarfile.open(tarball, "w:gz") as tar:
+    path = DIST / f"GenreDesktop-{__version__}-linux-x86_64.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
         tar.add(BUNDLE, arcname="GenreDesktop")
-    print(f"tarball: {tarball} ({tarball.stat().st_size / 1e6:.1f} MB)")
-    return tarball
+    print(f"tarball: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return path
 
 
 def main() -> int:
@@ -84,9 +86,7 @@ def main() -> int:
     report_sizes()
     smoke()
     if sys.platform.startswith("linux"):
-        tarball = linux_extras()
-        if not args.tarball:
-            tarball.unlink()
+        linux_extras(args.tarball)
     return 0
 
 
