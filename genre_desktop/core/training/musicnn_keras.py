@@ -81,7 +81,9 @@ def build_musicnn(prefix: str = "msd") -> keras.Model:
     s1 = temporal(128, 2, 3)
     s2 = temporal(64, 3, 4)
     s3 = temporal(32, 4, 5)
-    front = layers.Concatenate(axis=-1)([f74, f77, s1, s2, s3])  # (B, 187, 561)
+    front = layers.Concatenate(axis=-1, name=p + "frontend")(
+        [f74, f77, s1, s2, s3]
+    )  # (B, 187, 561)
 
     def mid(inp_, i: int, bn: int):
         c = layers.ZeroPadding1D(3)(inp_)
