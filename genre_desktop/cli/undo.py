@@ -103,29 +103,23 @@ def run_undo(args) -> int:
         _, results = journal.undo_batch(library, target.id, id3_version=3 if args.id3v23 else 4)
         restored = 0
         for r in results:
+            ok = r.state == "written" or (
+                r.state == "skipped" and r.reason == "already has this genre"
+            )
+            restored += ok
             if args.json:
                 emit_json(
                     {
                         "path": r.path,
-                        "status": "restored"
-                        if r.state in ("written", "skipped")
-                        and not r.reason
-                        or r.state == "written"
-                        else r.state,
+                        "status": "restored" if ok else r.state,
                         "genres": r.new,
                         "reason": r.reason,
                     }
                 )
-            elif r.state == "written" or (
-                r.state == "skipped" and r.reason == "already has this genre"
-            ):
+            elif ok:
                 print(f"{r.path}: restored {'; '.join(r.new) or '(no genre)'}")
             else:
                 print(f"{r.path}: {r.state}: {r.reason}", file=sys.stderr)
-            if r.state == "written" or (
-                r.state == "skipped" and r.reason == "already has this genre"
-            ):
-                restored += 1
         problems = len(results) - restored
         if args.json:
             emit_json(
