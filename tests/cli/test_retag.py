@@ -34,6 +34,22 @@ def cli(*args, **kw) -> subprocess.CompletedProcess:
     return proc
 
 
+def retag_cmd(folder) -> list[str]:
+    """A one-job retag that writes every prediction (the runs these tests interrupt)."""
+    return [
+        sys.executable,
+        "-m",
+        "genre_desktop",
+        "retag",
+        str(folder),
+        "--yes",
+        "--min-confidence",
+        "0",
+        "--jobs",
+        "1",
+    ]
+
+
 def jsonl(proc) -> list[dict]:
     return [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
 
@@ -142,18 +158,7 @@ def test_hostile_files_are_reported_and_the_rest_tagged(mixed, tmp_path):
 def test_two_retags_at_once_one_refuses_clearly(mixed):
     env = os.environ.copy()
     first = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "genre_desktop",
-            "retag",
-            str(mixed),
-            "--yes",
-            "--min-confidence",
-            "0",
-            "--jobs",
-            "1",
-        ],
+        retag_cmd(mixed),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -172,18 +177,7 @@ def test_two_retags_at_once_one_refuses_clearly(mixed):
 
 def test_ctrl_c_finishes_the_file_prints_the_summary_and_resumes(mixed):
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "genre_desktop",
-            "retag",
-            str(mixed),
-            "--yes",
-            "--min-confidence",
-            "0",
-            "--jobs",
-            "1",
-        ],
+        retag_cmd(mixed),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -207,18 +201,7 @@ def test_killed_twenty_times_and_resumed_every_file_intact_then_undone(mixed):
     paths = sorted(p for p in mixed.iterdir())
     audio_before = {p: audio.decode_native(p)[0] for p in paths}
     rng = np.random.default_rng(2024)
-    cmd = [
-        sys.executable,
-        "-m",
-        "genre_desktop",
-        "retag",
-        str(mixed),
-        "--yes",
-        "--min-confidence",
-        "0",
-        "--jobs",
-        "1",
-    ]
+    cmd = retag_cmd(mixed)
     kills = 0
     for _ in range(60):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
