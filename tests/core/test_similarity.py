@@ -77,3 +77,16 @@ def test_refresh_sees_added_and_removed_tracks(tmp_path):
 def test_another_model_version_is_not_mixed_in(tmp_path):
     lib, ids = build(tmp_path, [[1, 0], [0, 1]])
     assert len(SimilarityIndex(lib, "v2")) == 0
+
+
+def test_a_large_library_is_centred_on_its_own_mean(tmp_path):
+    rng = np.random.default_rng(3)
+    offset = np.full(8, 5.0, np.float32)  # a direction every track shares says nothing
+    vecs = rng.standard_normal((60, 8)).astype(np.float32) + offset
+    lib, ids = build(tmp_path, list(vecs))
+    index = SimilarityIndex(lib, "v1")
+    assert abs(float(index.matrix.mean(axis=0).mean())) < 0.2
+    centred = vecs - vecs.mean(0)
+    centred /= np.linalg.norm(centred, axis=1, keepdims=True)
+    expected = int(np.argsort(-(centred[1:] @ centred[0]))[0]) + 1
+    assert index.query(ids[0], 1)[0].track_id == ids[expected]
