@@ -43,7 +43,7 @@ def apply_change(
         return ChangeResult(
             path, current.genres, new, "failed", "genre changed since it was read; scan again"
         )
-    fam = "id3" if current.format in ("mp3", "wav", "aiff") else "other"
+    fam = tags.family_of(current.format)
     if current.genres == tags.expected_genres(new, fam, id3_version):
         return ChangeResult(path, current.genres, new, "skipped", "already has this genre")
     change_id = library.plan_change(batch_id, path, current.genres, new)
@@ -63,22 +63,18 @@ def apply_change(
 
 def recover(library: Library) -> int:
     """Settle changes left 'planned' by a process that died mid-write. Returns how many."""
-    rows = library.db.execute("SELECT id FROM changes WHERE state='planned'").fetchall()
     settled = 0
-    for (change_id,) in rows:
-        change = next(
-            c for c in library.changes(_batch_of(library, change_id)) if c.id == change_id
-        )
+    for change in library.open_changes():
+        change_id = change.id
         try:
-            now = tags.read(change.path).genres
+            current = tags.read(change.path)
+            now = current.genres
             st = os.stat(change.path)
         except (GenreDesktopError, OSError) as exc:
             library.finish_change(change_id, "failed", f"interrupted; file now unreadable: {exc}")
             settled += 1
             continue
-        if now == change.new or (
-            len(change.new) > 1 and now == [tags.ID3V23_SEPARATOR.join(change.new)]
-        ):
+        if tags.reads_as_written(now, change.new, tags.family_of(current.format)):
             library.finish_change(
                 change_id, "written", stat_after=(st.st_size, st.st_mtime_ns), genres_after=now
             )
@@ -90,12 +86,6 @@ def recover(library: Library) -> int:
             )
         settled += 1
     return settled
-
-
-def _batch_of(library: Library, change_id: int) -> int:
-    return int(
-        library.db.execute("SELECT batch_id FROM changes WHERE id=?", (change_id,)).fetchone()[0]
-    )
 
 
 def undo_batch(
@@ -120,7 +110,7 @@ def undo_batch(
             reason = exc.reason if isinstance(exc, GenreDesktopError) else str(exc)
             results.append(ChangeResult(change.path, [], change.old, "failed", reason))
             continue
-        fam = "id3" if current.format in ("mp3", "wav", "aiff") else "other"
+        fam = tags.family_of(current.format)
         if current.genres == tags.expected_genres(
             change.old, fam, id3_version
         ) and current.genres != tags.expected_genres(change.new, fam, id3_version):
@@ -131,11 +121,7 @@ def undo_batch(
             change.size_after,
             change.mtime_ns_after,
         )
-        if (
-            not unchanged
-            or current.genres != tags.expected_genres(change.new, fam, 4)
-            and current.genres != tags.expected_genres(change.new, fam, 3)
-        ):
+        if not unchanged or not tags.reads_as_written(current.genres, change.new, fam):
             results.append(
                 ChangeResult(
                     change.path,

@@ -464,11 +464,15 @@ class Library:
         rows = self.db.execute("SELECT * FROM changes WHERE batch_id=? ORDER BY id", (batch_id,))
         return [_change(r) for r in rows]
 
-    def open_changes(self, path: str) -> list[Change]:
-        """Planned changes of a file whose outcome was never recorded (the process died)."""
-        rows = self.db.execute(
-            "SELECT * FROM changes WHERE path=? AND state='planned' ORDER BY id", (path,)
-        )
+    def open_changes(self, path: str | None = None) -> list[Change]:
+        """Planned changes (of one file, or of all) whose outcome was never recorded: the
+        process died between the plan and the write's result."""
+        if path is None:
+            rows = self.db.execute("SELECT * FROM changes WHERE state='planned' ORDER BY id")
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM changes WHERE path=? AND state='planned' ORDER BY id", (path,)
+            )
         return [_change(r) for r in rows]
 
 

@@ -610,7 +610,6 @@ class MainWindow(QMainWindow):
             else:
                 ok += 1
                 row.override = None
-                self.model.set_status(row.track.id, WRITTEN)
                 self.model.set_analysis(row.track.id, row.analysis, None)
                 self.model.set_status(row.track.id, WRITTEN)
         self.statusBar().showMessage(
