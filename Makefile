@@ -18,6 +18,7 @@ help:
 	@echo "make screenshots  PNGs of the app in docs/screenshots/"
 
 $(PY):
+	bash packaging/system-deps.sh test
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
