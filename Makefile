@@ -53,12 +53,21 @@ train: $(TRAIN_STAMP)
 bench: $(TRAIN_STAMP)
 	$(PY) benchmarks/run.py
 
+# The bundle is built in its own environment: runtime dependencies only, and PyAV compiled
+# against an audio-only FFmpeg (packaging/ffmpeg/build.sh) instead of the PyPI wheel's.
+PKG_VENV := .venv-package
 package: $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,package]"
-	$(PY) packaging/build.py
+	bash packaging/system-deps.sh package
+	PYTHON=$(PY) bash packaging/ffmpeg/build.sh .cache/packaging
+	test -x $(PKG_VENV)/bin/python || $(PYTHON) -m venv $(PKG_VENV)
+	$(PKG_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PKG_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .cache/packaging/wheels/av-*.whl
+	$(PKG_VENV)/bin/python -m pip install --quiet -e ".[package]"
+	$(PY) packaging/smoke_fixtures.py build/smoke-audio
+	$(PKG_VENV)/bin/python packaging/build.py --fixtures build/smoke-audio
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m genre_desktop.ui.screenshots docs/screenshots
 
 clean:
-	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build dist .venv-package .pytest_cache .mypy_cache .ruff_cache

@@ -5,11 +5,13 @@ Linux add the .desktop file and icons and a tarball."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,38 @@ def smoke() -> None:
             raise SystemExit(f"bundle smoke test failed: {args}")
 
 
+def classify_fixtures(fixtures: Path, tolerance: float = 2e-3) -> None:
+    """The bundle classifies one file of every supported format (packaging/smoke_fixtures.py)
+    and agrees with the development build: its audio-only FFmpeg decodes them all alike."""
+    expected = json.loads((fixtures / "expected.json").read_text())
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": data, "GENRE_DESKTOP_CONFIG_DIR": data}
+        out = subprocess.run(
+            [str(EXE), "classify", "--json", str(fixtures / "audio")],
+            capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+    got = {Path(r["path"]).name: r for r in map(json.loads, out.stdout.splitlines())}
+    problems = []
+    for name, want in sorted(expected.items()):
+        row = got.get(name)
+        if row is None or "error" in row:
+            problems.append(f"{name}: {row.get('error') if row else 'no result'}")
+            continue
+        diff = max(abs(row["probabilities"][g] - p) for g, p in want["probabilities"].items())
+        status = "ok" if diff <= tolerance else "DIFFERS"
+        print(
+            f"  {name:16} {row['genre']:12} {row['confidence']:.3f}  max diff {diff:.1e} {status}"
+        )
+        if diff > tolerance:
+            problems.append(
+                f"{name}: probabilities differ from the development build by {diff:.3g}"
+            )
+    if out.returncode != 0 or problems:
+        print(out.stderr, file=sys.stderr)
+        raise SystemExit("bundle classify failed:\n  " + "\n  ".join(problems))
+    print(f"bundle classified all {len(expected)} formats like the development build")
+
+
 def linux_extras(tarball: bool) -> Path | None:
     share = BUNDLE / "share"
     (share / "applications").mkdir(parents=True, exist_ok=True)
@@ -75,6 +109,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-build", action="store_true", help="only test the existing bundle")
     ap.add_argument("--tarball", action="store_true", help="Linux: also write a .tar.gz")
+    ap.add_argument("--fixtures", type=Path, help="smoke_fixtures.py output to classify")
     args = ap.parse_args()
     if not args.no_build:
         shutil.rmtree(BUNDLE, ignore_errors=True)
@@ -85,6 +120,8 @@ def main() -> int:
         )  # fmt: skip
     report_sizes()
     smoke()
+    if args.fixtures:
+        classify_fixtures(args.fixtures)
     if sys.platform.startswith("linux"):
         linux_extras(args.tarball)
     return 0

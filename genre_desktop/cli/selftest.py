@@ -1,5 +1,5 @@
 """`--self-test`: load the model, classify the bundled sample, write a genre into a temporary
-copy and read it back. Exit 0 when all of it works, 1 with the reason otherwise."""
+copy and read it back, and load PortAudio. Exit 0 when all of it works, 1 with the reason otherwise."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ def self_test() -> int:
             back = tags.read(copy).genres
             if back != [display_name(a.genre)] or audio.payload_digest(copy) != before:
                 raise RuntimeError(f"tag round trip failed: read back {back!r}")
+        step = "load PortAudio for the preview player"
+        import sounddevice as sd
+
+        try:
+            output = f"default output: {sd.query_devices(kind='output')['name']}"
+        except Exception:  # no device is not a broken bundle: previews say so in the app
+            output = "no audio output device"
+        print(f"player: {sd.get_portaudio_version()[1]}; {output}")
         print(f"self-test passed in {time.perf_counter() - t0:.2f} s")
         return 0
     except Exception as exc:

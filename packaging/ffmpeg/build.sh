@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# An audio-only, LGPL FFmpeg for the bundle, and PyAV compiled against it.
+#
+# PyAV's PyPI wheels carry a general-purpose FFmpeg: every video codec and the encoders
+# x264, x265, SVT-AV1, libvpx, dav1d, ... (72 MB of libraries, GPL because of x264/x265).
+# The app only demuxes and decodes the audio formats it lists (core/audio.py EXTENSIONS),
+# so the bundle gets an FFmpeg with exactly those decoders and demuxers: ~4 MB, LGPL.
+# Development and the tests keep the PyPI wheel (its encoders make the test fixtures).
+#
+#   packaging/ffmpeg/build.sh OUTDIR    -> OUTDIR/prefix (FFmpeg), OUTDIR/wheels/av-*.whl
+# Cached: a second run with the same versions does nothing.
+set -euo pipefail
+
+OUT=$(realpath -m "${1:?usage: build.sh OUTDIR}")
+PYTHON=${PYTHON:-python3}
+FFMPEG_VERSION=8.1.2
+FFMPEG_SHA256=464beb5e7bf0c311e68b45ae2f04e9cc2af88851abb4082231742a74d97b524c
+# Debian's copy of the release tarball (the machines building this reach Debian's mirror)
+FFMPEG_URL=${FFMPEG_URL:-http://deb.debian.org/debian/pool/main/f/ffmpeg/ffmpeg_${FFMPEG_VERSION}.orig.tar.xz}
+AV_VERSION=$("$PYTHON" -c "import importlib.metadata as m; print(m.version('av'))" 2>/dev/null || echo 18.1.0)
+
+PREFIX=$OUT/prefix
+STAMP=$PREFIX/.built-$FFMPEG_VERSION
+JOBS=$(nproc 2>/dev/null || echo 2)
+mkdir -p "$OUT"
+
+# what core/audio.py reads: MP3, FLAC, Ogg Vorbis/Opus, M4A (AAC, ALAC), WAV/AIFF PCM and
+# the common WAV ADPCM and telephony codecs, raw ADTS AAC
+DECODERS=aac,aac_latm,alac,mp1,mp1float,mp2,mp2float,mp3,mp3float,flac,vorbis,opus,\
+pcm_s8,pcm_u8,pcm_s16le,pcm_s16be,pcm_s24le,pcm_s24be,pcm_s32le,pcm_s32be,pcm_f32le,pcm_f32be,\
+pcm_f64le,pcm_f64be,pcm_alaw,pcm_mulaw,adpcm_ms,adpcm_ima_wav,gsm_ms
+DEMUXERS=mov,mp3,flac,ogg,wav,w64,aiff,aac
+PARSERS=aac,aac_latm,flac,mpegaudio,opus,vorbis
+# PyAV's AudioResampler and its graph helpers
+FILTERS=abuffer,abuffersink,aformat,aresample,anull,buffer,buffersink,format,null
+
+if [ ! -f "$STAMP" ]; then
+  tarball=$OUT/ffmpeg-$FFMPEG_VERSION.tar.xz
+  if [ ! -f "$tarball" ] || ! echo "$FFMPEG_SHA256  $tarball" | sha256sum -c --status; then
+    echo "fetching FFmpeg $FFMPEG_VERSION source"
+    curl -fsSL --retry 3 -o "$tarball.part" "$FFMPEG_URL"
+    echo "$FFMPEG_SHA256  $tarball.part" | sha256sum -c --quiet
+    mv "$tarball.part" "$tarball"
+  fi
+  src=$OUT/ffmpeg-$FFMPEG_VERSION
+  rm -rf "$src" "$PREFIX"
+  tar -xf "$tarball" -C "$OUT"
+  command -v nasm >/dev/null || { echo "nasm is missing (apt-get install nasm)" >&2; exit 1; }
+  (
+    cd "$src"
+    ./configure --prefix="$PREFIX" --enable-shared --disable-static --enable-pic \
+      --disable-programs --disable-doc --disable-debug --disable-autodetect --disable-network \
+      --disable-everything --disable-encoders --disable-muxers --disable-hwaccels \
+      --enable-protocol=file,pipe \
+      --enable-decoder="$DECODERS" --enable-demuxer="$DEMUXERS" --enable-parser="$PARSERS" \
+      --enable-filter="$FILTERS" --enable-swresample \
+      --extra-ldflags="-Wl,-rpath,$PREFIX/lib" >"$OUT/ffmpeg-build.log" 2>&1 &&
+      make -j"$JOBS" >>"$OUT/ffmpeg-build.log" 2>&1 &&
+      make install >>"$OUT/ffmpeg-build.log" 2>&1
+  ) || { tail -40 "$OUT/ffmpeg-build.log" >&2; echo "FFmpeg build failed: $OUT/ffmpeg-build.log" >&2; exit 1; }
+  # the bundle carries FFmpeg's licence (LGPL 2.1+: no GPL or non-free parts are enabled)
+  mkdir -p "$PREFIX/share/licenses/ffmpeg"
+  cp "$src/COPYING.LGPLv2.1" "$src/LICENSE.md" "$PREFIX/share/licenses/ffmpeg/"
+  echo "FFmpeg $FFMPEG_VERSION, source: $FFMPEG_URL (sha256 $FFMPEG_SHA256), configured by" \
+    "genre-desktop packaging/ffmpeg/build.sh" >"$PREFIX/share/licenses/ffmpeg/SOURCE.txt"
+  rm -rf "$src"
+  touch "$STAMP"
+fi
+
+WHEELS=$OUT/wheels
+if ! ls "$WHEELS"/av-"$AV_VERSION"-*.whl >/dev/null 2>&1; then
+  echo "compiling PyAV $AV_VERSION against it"
+  rm -rf "$WHEELS" && mkdir -p "$WHEELS"
+  PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig \
+    CFLAGS="-O2 -g0" LDFLAGS="-Wl,-rpath,$PREFIX/lib -s" \
+    "$PYTHON" -m pip wheel --quiet --no-deps --no-binary av "av==$AV_VERSION" -w "$WHEELS"
+fi
+du -sh "$PREFIX/lib" | sed 's/^/FFmpeg libraries: /'
+ls "$WHEELS"
