@@ -15,8 +15,12 @@ OUT=$(realpath -m "${1:?usage: build.sh OUTDIR}")
 PYTHON=${PYTHON:-python3}
 FFMPEG_VERSION=8.1.2
 FFMPEG_SHA256=464beb5e7bf0c311e68b45ae2f04e9cc2af88851abb4082231742a74d97b524c
-# Debian's copy of the release tarball (the machines building this reach Debian's mirror)
-FFMPEG_URL=${FFMPEG_URL:-http://deb.debian.org/debian/pool/main/f/ffmpeg/ffmpeg_${FFMPEG_VERSION}.orig.tar.xz}
+# the release tarball: Debian's copy of it (byte for byte, signed upstream), then ffmpeg.org
+FFMPEG_URLS=(
+  ${FFMPEG_URL:-}
+  "http://deb.debian.org/debian/pool/main/f/ffmpeg/ffmpeg_${FFMPEG_VERSION}.orig.tar.xz"
+  "https://ffmpeg.org/releases/ffmpeg-${FFMPEG_VERSION}.tar.xz"
+)
 AV_VERSION=$("$PYTHON" -c "import importlib.metadata as m; print(m.version('av'))" 2>/dev/null || echo 18.1.0)
 
 PREFIX=$OUT/prefix
@@ -37,10 +41,17 @@ FILTERS=abuffer,abuffersink,aformat,aresample,anull,buffer,buffersink,format,nul
 if [ ! -f "$STAMP" ]; then
   tarball=$OUT/ffmpeg-$FFMPEG_VERSION.tar.xz
   if [ ! -f "$tarball" ] || ! echo "$FFMPEG_SHA256  $tarball" | sha256sum -c --status; then
-    echo "fetching FFmpeg $FFMPEG_VERSION source"
-    curl -fsSL --retry 3 -o "$tarball.part" "$FFMPEG_URL"
-    echo "$FFMPEG_SHA256  $tarball.part" | sha256sum -c --quiet
-    mv "$tarball.part" "$tarball"
+    for url in "${FFMPEG_URLS[@]}"; do
+      echo "fetching FFmpeg $FFMPEG_VERSION source from $url"
+      if curl -fsSL --retry 2 --connect-timeout 20 -o "$tarball.part" "$url" &&
+        echo "$FFMPEG_SHA256  $tarball.part" | sha256sum -c --status; then
+        mv "$tarball.part" "$tarball"
+        FFMPEG_URL=$url
+        break
+      fi
+      echo "  not available there, or its checksum differs" >&2
+    done
+    [ -f "$tarball" ] || { echo "FFmpeg $FFMPEG_VERSION source not found (set FFMPEG_URL)" >&2; exit 1; }
   fi
   src=$OUT/ffmpeg-$FFMPEG_VERSION
   rm -rf "$src" "$PREFIX"
@@ -61,7 +72,7 @@ if [ ! -f "$STAMP" ]; then
   # the bundle carries FFmpeg's licence (LGPL 2.1+: no GPL or non-free parts are enabled)
   mkdir -p "$PREFIX/share/licenses/ffmpeg"
   cp "$src/COPYING.LGPLv2.1" "$src/LICENSE.md" "$PREFIX/share/licenses/ffmpeg/"
-  echo "FFmpeg $FFMPEG_VERSION, source: $FFMPEG_URL (sha256 $FFMPEG_SHA256), configured by" \
+  echo "FFmpeg $FFMPEG_VERSION, source: ${FFMPEG_URL:-${FFMPEG_URLS[0]}} (sha256 $FFMPEG_SHA256), configured by" \
     "genre-desktop packaging/ffmpeg/build.sh" >"$PREFIX/share/licenses/ffmpeg/SOURCE.txt"
   rm -rf "$src"
   touch "$STAMP"
