@@ -196,8 +196,9 @@ def test_ctrl_c_finishes_the_file_prints_the_summary_and_resumes(mixed):
 
 @pytest.mark.slow
 def test_killed_twenty_times_and_resumed_every_file_intact_then_undone(mixed):
-    for p in sorted(mixed.iterdir()):  # 112 files: enough work for 20 kills mid-batch
-        shutil.copy(p, p.with_name("copy_" + p.name))
+    for p in sorted(mixed.iterdir()):  # 168 files: enough work for 20 kills mid-batch
+        for n in (1, 2):
+            shutil.copy(p, p.with_name(f"copy{n}_" + p.name))
     paths = sorted(p for p in mixed.iterdir())
     audio_before = {p: audio.decode_native(p)[0] for p in paths}
     rng = np.random.default_rng(2024)
