@@ -3,7 +3,13 @@
 16 kHz mono, n_fft 512 (Hann, centred, zero-padded like librosa), hop 256, 96 Slaney mel
 bands of the power spectrum, then log10(10000 * mel + 1). One window = 187 frames (~3 s).
 musicnn's own code casts the mel to float16 first, which overflows on loud audio; we don't.
-`core/training` computes the same with librosa, and a test holds the two paths together.
+A test holds this numpy code to librosa's.
+
+Each window's waveform is first scaled to one loudness (RMS -18 dBFS): the log compression
+makes the pretrained network's output depend on level, and levels differ by 20 dB between
+GTZAN's 1990s excerpts and today's masters. Measured by grouped cross-validation, this
+alone is worth about 2 points of accuracy. Training cuts its windows with the same
+functions as the app (`clip_windows`, `window_features`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ WINDOW_FRAMES = 187
 # samples that give exactly WINDOW_FRAMES centred frames
 WINDOW_SAMPLES = (WINDOW_FRAMES - 1) * HOP
 WINDOW_SECONDS = WINDOW_SAMPLES / SAMPLE_RATE
+TARGET_RMS_DBFS = -18.0
+MAX_GAIN_DB = 40.0  # a near-silent window is not blown up into its noise floor
 
 RECIPE = {
     "sample_rate": SAMPLE_RATE,
@@ -32,6 +40,12 @@ RECIPE = {
     "log": "log10(10000 * mel + 1)",
     "window_frames": WINDOW_FRAMES,
     "dtype": "float32",
+    "loudness": {
+        "rms_dbfs": TARGET_RMS_DBFS,
+        "max_gain_db": MAX_GAIN_DB,
+        "applied_to": "each window's waveform, after repeat-padding",
+    },
+    "short_clips": "repeated to fill one window",
 }
 
 
@@ -106,16 +120,23 @@ def fit_length(y: np.ndarray, n: int) -> np.ndarray:
     return np.ascontiguousarray(y[:n], dtype=np.float32)
 
 
+def normalise_loudness(y: np.ndarray) -> np.ndarray:
+    """Scale to RMS TARGET_RMS_DBFS (gain at most MAX_GAIN_DB); digital silence stays silent."""
+    rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64)))) if len(y) else 0.0
+    if rms <= 0.0:
+        return np.asarray(y, dtype=np.float32)
+    gain = min(10 ** (TARGET_RMS_DBFS / 20) / rms, 10 ** (MAX_GAIN_DB / 20))
+    return (np.asarray(y, dtype=np.float32) * np.float32(gain)).astype(np.float32)
+
+
 def window_features(excerpt: np.ndarray) -> np.ndarray:
     """One model window (187, 96) from an excerpt of about 3 s (repeated if shorter)."""
-    return log_mel(fit_length(excerpt, WINDOW_SAMPLES))[:WINDOW_FRAMES]
+    return log_mel(normalise_loudness(fit_length(excerpt, WINDOW_SAMPLES)))[:WINDOW_FRAMES]
 
 
-def mel_windows(mel: np.ndarray, hop_frames: int) -> np.ndarray:
-    """Cut a whole-clip log-mel into (n, 187, 96) windows every `hop_frames` frames; a clip
-    shorter than one window is repeated to fill it."""
-    if len(mel) < WINDOW_FRAMES:
-        reps = int(np.ceil(WINDOW_FRAMES / max(1, len(mel))))
-        mel = np.tile(mel, (reps, 1))[:WINDOW_FRAMES]
-    starts = range(0, len(mel) - WINDOW_FRAMES + 1, hop_frames)
-    return np.stack([mel[s : s + WINDOW_FRAMES] for s in starts]).astype(np.float32)
+def clip_windows(y: np.ndarray, hop_frames: int) -> np.ndarray:
+    """(n, 187, 96) windows of a whole clip every `hop_frames` frames, each computed exactly
+    as the app computes a window it decoded (training, export and tests use this)."""
+    step = hop_frames * HOP
+    starts = range(0, len(y) - WINDOW_SAMPLES + 1, step) if len(y) > WINDOW_SAMPLES else [0]
+    return np.stack([window_features(y[s : s + WINDOW_SAMPLES]) for s in starts])

@@ -25,7 +25,7 @@ def _cache_key(clips: list[Clip], n_aug: int, seed: int) -> str:
         st = c.path.stat()
         h.update(f"{c.path.name}:{st.st_size}:{c.label}".encode())
     h.update(
-        f"{n_aug}:{seed}:{HOP_FRAMES}:{json.dumps(features.RECIPE, sort_keys=True)}:v3".encode()
+        f"{n_aug}:{seed}:{HOP_FRAMES}:{json.dumps(features.RECIPE, sort_keys=True)}:v4".encode()
     )
     return h.hexdigest()[:16]
 
@@ -66,7 +66,7 @@ def extract(
         mfcc.append(mfcc_stats(y))
         for v in range(n_aug + 1):
             yv = y if v == 0 else augment(y, rng)
-            w = features.mel_windows(features.log_mel(yv), HOP_FRAMES)
+            w = features.clip_windows(yv, HOP_FRAMES)
             rows["mel"].append(w.astype(np.float16))
             rows["clip"].append(np.full(len(w), i, dtype=np.int32))
             rows["variant"].append(np.full(len(w), v, dtype=np.int8))
