@@ -21,7 +21,8 @@ FFMPEG_URLS=(
   "http://deb.debian.org/debian/pool/main/f/ffmpeg/ffmpeg_${FFMPEG_VERSION}.orig.tar.xz"
   "https://ffmpeg.org/releases/ffmpeg-${FFMPEG_VERSION}.tar.xz"
 )
-AV_VERSION=$("$PYTHON" -c "import importlib.metadata as m; print(m.version('av'))" 2>/dev/null || echo 18.1.0)
+# the PyAV release that matches this FFmpeg (PyAV follows FFmpeg's API closely: pin both)
+AV_VERSION=18.1.0
 
 PREFIX=$OUT/prefix
 STAMP=$PREFIX/.built-$FFMPEG_VERSION
