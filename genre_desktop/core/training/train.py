@@ -62,6 +62,16 @@ EMBEDDINGS = (
 )
 
 
+def _logreg():
+    """The linear head of the comparison and the learning curve: standardise, then an
+    L2 logistic regression (C = 0.1)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000))
+
+
 def folds(labels: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     from sklearn.model_selection import StratifiedGroupKFold
 
@@ -72,7 +82,6 @@ def folds(labels: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, np.n
 def cross_validate(
     data, clips, log=print, with_scratch: bool = True, cache: Path | None = None
 ) -> dict:
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
@@ -122,7 +131,7 @@ def cross_validate(
             te = np.isin(clip_of, test) & (variant == 0)
             w = heads.sample_weights(win_label[tr], clip_of[tr])
             if cand["kind"] == "logreg":
-                model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000))
+                model = _logreg()
                 model.fit(x_all[tr], win_label[tr], logisticregression__sample_weight=w)
                 wp = model.predict_proba(x_all[te])
             else:
@@ -208,9 +217,6 @@ def cross_validate(
 def learning_curve(x, labels, groups, clip_of, variant, splits, fractions=(0.4, 0.6, 0.8, 1.0)):
     """Out-of-fold accuracy of a logistic regression when each fold keeps only a share of
     its training artist blocks (3 random draws each): how much more data would help."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     from genre_desktop.core.training import heads
 
@@ -228,7 +234,7 @@ def learning_curve(x, labels, groups, clip_of, variant, splits, fractions=(0.4, 
                 sizes.append(len(train))
                 tr, te = np.isin(clip_of, train), np.isin(clip_of, test) & (variant == 0)
                 w = heads.sample_weights(win_label[tr], clip_of[tr])
-                model = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000))
+                model = _logreg()
                 model.fit(x[tr], win_label[tr], logisticregression__sample_weight=w)
                 wp = np.zeros((int(te.sum()), 10))
                 wp[:, model.classes_] = model.predict_proba(x[te])
