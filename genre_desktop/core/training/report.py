@@ -135,6 +135,11 @@ def write(results: dict, card: dict, out: Path) -> None:
         "trained from nothing on the same log-mel windows (the published approach), the rest are heads on the",
         "frozen pretrained networks (`msd` = Million Song Dataset musicnn, `mtt` = MagnaTagATune musicnn).",
         "",
+        "How the shipped head is chosen (`train.choose`): the best accuracy among one-network heads; a bagged "
+        "head within a point of it is preferred (one seed's score moves by up to 5 points here), and so is the "
+        "augmented twin within a point of a clean-only winner: the augmentation is for loud, bright modern "
+        "masters, which these clips cannot score (`benchmarks/mastering.py` measures that instead).",
+        "",
         f"## Shipped model per genre ({chosen})",
         "",
         "| genre | precision | recall | F1 | ROC-AUC | clips |",
