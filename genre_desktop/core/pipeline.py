@@ -8,7 +8,9 @@ finish, so callers can show progress and stop early.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,8 +37,25 @@ class Outcome:
     cached: bool = False
 
 
-def _init_worker(model_dir: str | None, windows: int) -> None:
+BACKGROUND_NICE = 10
+
+
+def run_in_background() -> None:
+    """Lower the priority of the calling thread and of the analysis processes it starts, so
+    the window stays responsive while every core analyses. On Linux the nice value belongs
+    to the thread and children inherit it from the thread that starts them, so this covers
+    the workers from their first import; elsewhere `os.nice` would slow the whole app, and
+    the workers lower their own priority when they start (`Analyser(background=True)`)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # not allowed: it runs at normal priority
+            os.nice(BACKGROUND_NICE)
+
+
+def _init_worker(model_dir: str | None, windows: int, nice: int) -> None:
     global _worker_model
+    if nice and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from genre_desktop.core.model import GenreModel
 
@@ -64,7 +83,9 @@ class Analyser:
         model_dir: Path | None = None,
         jobs: int = 1,
         windows: int | None = None,
+        background: bool = False,
     ) -> None:
+        """`background`: the workers run at a lower priority (the desktop app's analysis)."""
         from genre_desktop.core.model import DEFAULT_WINDOWS, load_card
 
         self.library = library
@@ -73,6 +94,10 @@ class Analyser:
         self.windows = windows or DEFAULT_WINDOWS
         self.version = load_card(model_dir).version
         self._local: GenreModel | None = None
+        # on Linux run_in_background() already lowered the thread the workers start from
+        self._worker_nice = (
+            BACKGROUND_NICE if background and not sys.platform.startswith("linux") else 0
+        )
 
     def _local_model(self):
         if self._local is None:
@@ -140,7 +165,11 @@ class Analyser:
             max_workers=min(self.jobs, len(tracks)),
             mp_context=ctx,
             initializer=_init_worker,
-            initargs=(str(self.model_dir) if self.model_dir else None, self.windows),
+            initargs=(
+                str(self.model_dir) if self.model_dir else None,
+                self.windows,
+                self._worker_nice,
+            ),
         ) as pool:
             window = self.jobs * 4  # bounded queue: cancelling never waits for thousands
             it = iter(tracks)

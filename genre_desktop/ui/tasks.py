@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal,
 
 from genre_desktop.core import journal
 from genre_desktop.core.library import Library
-from genre_desktop.core.pipeline import Analyser
+from genre_desktop.core.pipeline import Analyser, run_in_background
 from genre_desktop.core.scan import Cancelled, Progress, scan
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class AnalysisWorker(QObject):
     @Slot()
     def run(self) -> None:
         cancelled = False
+        run_in_background()  # this thread and its analysis processes yield to the window
         try:
             library = Library(self.db_path)
             progress = Progress(is_cancelled=lambda: self._cancel)
@@ -58,7 +59,7 @@ class AnalysisWorker(QObject):
             if result.cancelled:
                 cancelled = True
                 return
-            analyser = Analyser(library, self.model_dir, jobs=self.jobs)
+            analyser = Analyser(library, self.model_dir, jobs=self.jobs, background=True)
             todo = library.needs_analysis(analyser.version)
             start = time.perf_counter()
             batch: list[tuple[int, Any, str | None]] = []

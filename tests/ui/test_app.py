@@ -228,7 +228,10 @@ def test_main_thread_never_blocks_over_100ms_while_200_files_are_analysed(
     wait_idle(qtbot, window, 300_000)
     timer.stop()
     assert sum(1 for r in window.model.rows if r.analysis is not None) == 200
-    assert max(gaps) < 0.100, f"longest gap {max(gaps) * 1000:.0f} ms"
+    worst = max(gaps)
+    assert worst < 0.100, (
+        f"longest gap {worst * 1000:.0f} ms, beat {gaps.index(worst)} of {len(gaps)}"
+    )
 
 
 def test_playlist_export_uses_relative_paths(tmp_path):
