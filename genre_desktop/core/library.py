@@ -312,6 +312,17 @@ class Library:
         row = self.db.execute(f"SELECT * FROM tracks WHERE {col} = ?", (key,)).fetchone()
         return _track(row) if row else None
 
+    def tracks_at(self, paths: Iterable[str]) -> list[Track]:
+        """The tracks at these paths (unknown paths are skipped), in path order."""
+        paths = list(dict.fromkeys(paths))
+        out: list[Track] = []
+        for i in range(0, len(paths), 500):  # SQLite's limit on bound parameters
+            chunk = paths[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT * FROM tracks WHERE path IN ({marks})", chunk)
+            out.extend(_track(r) for r in rows)
+        return sorted(out, key=lambda t: t.path)
+
     def tracks(self, roots: Iterable[str] | None = None) -> list[Track]:
         rows = self.db.execute("SELECT * FROM tracks ORDER BY path").fetchall()
         out = [_track(r) for r in rows]

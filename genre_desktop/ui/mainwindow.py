@@ -409,10 +409,14 @@ class MainWindow(QMainWindow):
             self.progress_label.setText("Cancelling…")
 
     def _scanned(self, result) -> None:
-        tracks = self.library.tracks()
-        known = {t.id for t in tracks}
-        self.model.remove_ids({r.track.id for r in self.model.rows} - known)
-        self.model.upsert_tracks(tracks)
+        # only what the scan changed: a re-scan of a big library must not reload all of it
+        # on the main thread (10,000 unchanged tracks took 257 ms that way)
+        if result.removed:
+            gone = set(result.removed)
+            self.model.remove_ids({r.track.id for r in self.model.rows if r.track.path in gone})
+        changed = [*result.added, *result.updated, *(new for _, new in result.renamed)]
+        if changed:
+            self.model.upsert_tracks(self.library.tracks_at(changed))
         pending = self.library.needs_analysis(self.card.version) if self.card else []
         for t in pending[: self.settings.effective_jobs]:
             self.model.set_status(t.id, ANALYSING)

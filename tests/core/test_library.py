@@ -145,3 +145,13 @@ def test_killed_mid_transaction_the_database_stays_consistent(tmp_path):
         assert n_tracks % 50 == 0  # whole batches only
         assert n_analyses <= n_tracks and n_analyses % 50 == 0
         lib.close()
+
+
+def test_tracks_at_reads_only_the_given_paths_in_chunks(tmp_path):
+    lib = Library(tmp_path / "lib.sqlite3")
+    tracks = [Track(0, str(tmp_path / f"t{i:04d}.flac"), 1, i, format="flac") for i in range(1203)]
+    lib.add_tracks(tracks)
+    wanted = [t.path for t in tracks[::2]] + [str(tmp_path / "unknown.flac")]
+    got = lib.tracks_at(reversed(wanted))
+    assert [t.path for t in got] == sorted(wanted[:-1])
+    assert lib.tracks_at([]) == []

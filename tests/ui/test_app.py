@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
@@ -232,6 +233,30 @@ def test_main_thread_never_blocks_over_100ms_while_200_files_are_analysed(
     assert worst < 0.100, (
         f"longest gap {worst * 1000:.0f} ms, beat {gaps.index(worst)} of {len(gaps)}"
     )
+
+
+def test_rescan_shows_renamed_removed_and_new_files(qtbot, window, tmp_path, music_library):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    for variant in ("flac", "mp3", "ogg"):
+        src = music_library[variant]
+        shutil.copy2(src, folder / f"a_{variant}{src.suffix}")
+    drop(window, [folder])
+    wait_idle(qtbot, window)
+    before = {Path(r.track.path).name: r.track.id for r in window.model.rows}
+    assert all(r.analysis is not None for r in window.model.rows)
+
+    (folder / "a_flac.flac").rename(folder / "b_flac.flac")
+    (folder / "a_mp3.mp3").unlink()
+    shutil.copy2(music_library["wav"], folder / "c_wav.wav")
+    window.act_rescan.trigger()
+    wait_idle(qtbot, window)
+
+    rows = {Path(r.track.path).name: r for r in window.model.rows}
+    assert sorted(rows) == ["a_ogg.ogg", "b_flac.flac", "c_wav.wav"]
+    # the renamed file is the same track, still analysed; the new one was analysed too
+    assert rows["b_flac.flac"].track.id == before["a_flac.flac"]
+    assert all(r.analysis is not None for r in rows.values())
 
 
 def test_playlist_export_uses_relative_paths(tmp_path):
