@@ -51,17 +51,24 @@ def smoke() -> None:
             raise SystemExit(f"bundle smoke test failed: {args}")
 
 
+def classify_json(command: list[str], folder: Path) -> tuple[dict[str, dict], str, int]:
+    """`COMMAND classify --json FOLDER` with a throw-away library: results by file name,
+    stderr and the exit status (used here on the bundle, by smoke_fixtures.py on .venv)."""
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": data, "GENRE_DESKTOP_CONFIG_DIR": data}
+        out = subprocess.run(
+            [*command, "classify", "--json", str(folder)],
+            capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    return {Path(r["path"]).name: r for r in rows}, out.stderr, out.returncode
+
+
 def classify_fixtures(fixtures: Path, tolerance: float = 2e-3) -> None:
     """The bundle classifies one file of every supported format (packaging/smoke_fixtures.py)
     and agrees with the development build: its audio-only FFmpeg decodes them all alike."""
     expected = json.loads((fixtures / "expected.json").read_text())
-    with tempfile.TemporaryDirectory() as data:
-        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": data, "GENRE_DESKTOP_CONFIG_DIR": data}
-        out = subprocess.run(
-            [str(EXE), "classify", "--json", str(fixtures / "audio")],
-            capture_output=True, text=True, env=env, timeout=300,
-        )  # fmt: skip
-    got = {Path(r["path"]).name: r for r in map(json.loads, out.stdout.splitlines())}
+    got, stderr, returncode = classify_json([str(EXE)], fixtures / "audio")
     problems = []
     for name, want in sorted(expected.items()):
         row = got.get(name)
@@ -77,8 +84,8 @@ def classify_fixtures(fixtures: Path, tolerance: float = 2e-3) -> None:
             problems.append(
                 f"{name}: probabilities differ from the development build by {diff:.3g}"
             )
-    if out.returncode != 0 or problems:
-        print(out.stderr, file=sys.stderr)
+    if returncode != 0 or problems:
+        print(stderr, file=sys.stderr)
         raise SystemExit("bundle classify failed:\n  " + "\n  ".join(problems))
     print(f"bundle classified all {len(expected)} formats like the development build")
 
