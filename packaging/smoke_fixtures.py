@@ -16,10 +16,12 @@ sys.path.insert(0, str(ROOT / "packaging"))
 
 import audiofactory  # noqa: E402
 
-from build import classify_json  # noqa: E402
-
 
 def main() -> int:
+    # packaging/build.py (the name `build` sorts as first- or third-party depending on
+    # whether a build/ folder exists, so it is imported here, not among the imports above)
+    from build import classify_json
+
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "build/smoke-audio").resolve()
     files = audiofactory.make_library(out / "audio", seconds=8.0)
     expected, stderr, returncode = classify_json(
