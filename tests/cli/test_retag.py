@@ -181,13 +181,18 @@ def test_ctrl_c_finishes_the_file_prints_the_summary_and_resumes(mixed):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    time.sleep(4.0)
+    # interrupt right after the first file is written: the batch is then surely mid-way
+    # (a fixed sleep let a fast machine finish all 56 files first)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    assert ": written" in first, first
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
-    if proc.returncode == 0:
-        pytest.skip("the batch finished before the interrupt")
     assert proc.returncode == 130, err
+    written = 1 + sum(": written" in line for line in out.splitlines())
+    assert written < 56, "the interrupt did not stop the batch"
     assert "interrupted" in err and "Written:" in err
     resumed = jsonl(cli("retag", str(mixed), "--json", "--yes", "--min-confidence", "0"))[-1]
     assert resumed["failed"] == 0
