@@ -24,14 +24,19 @@ SAMPLE = Path(__file__).resolve().parents[3] / "resources" / "sample.flac"
 TOLERANCE = 2e-3
 
 
-def build_app_model(head: keras.Model, spec: str) -> keras.Model:
-    """mel windows (B, 187, 96) -> probabilities (B, 10), embedding (B, H), tags (B, 50)."""
+def build_app_model(
+    head: keras.Model, spec: str, tuned: dict[str, list[np.ndarray]] | None = None
+) -> keras.Model:
+    """mel windows (B, 187, 96) -> probabilities (B, 10), embedding (B, H), tags (B, 50).
+    `tuned`: fine-tuned weights of MSD_musicnn layers, by layer name."""
     parts = spec.split("+")
     nets = {}
     for part in parts:
         name = part.split(":")[0]
         if name not in nets:
             nets[name] = pretrained(name)
+    for layer_name, weights in (tuned or {}).items():
+        nets["MSD_musicnn"].get_layer(layer_name).set_weights(weights)
     inp = keras.Input((features.WINDOW_FRAMES, features.N_MELS), name="mel")
     outs = {name: net(inp) for name, net in nets.items()}
     feats = [outs[p.split(":")[0]][p.split(":")[1]] for p in parts]
@@ -70,9 +75,16 @@ def sample_windows() -> np.ndarray:
     return features.clip_windows(y, features.WINDOW_FRAMES)
 
 
-def export_model(head: keras.Model, spec: str, results: dict, out: Path, similarity: dict) -> None:
+def export_model(
+    head: keras.Model,
+    spec: str,
+    results: dict,
+    out: Path,
+    similarity: dict,
+    tuned: dict[str, list[np.ndarray]] | None = None,
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    model = build_app_model(head, spec)
+    model = build_app_model(head, spec, tuned)
     blob = to_tflite(model)
     (out / MODEL_FILE).write_bytes(blob)
     sha = hashlib.sha256(blob).hexdigest()
@@ -104,7 +116,12 @@ def export_model(head: keras.Model, spec: str, results: dict, out: Path, similar
             "tags": "MSD_musicnn tag probabilities (50 sigmoid), per window",
         },
         "pooling": "mean of window probabilities and embeddings over the windows of a track",
-        "architecture": f"frozen pretrained musicnn, window features {spec} -> normalise -> dense 64 ReLU -> softmax 10",
+        "architecture": (
+            "pretrained musicnn (front-end frozen, mid-end and back-end fine-tuned)"
+            if tuned
+            else "frozen pretrained musicnn"
+        )
+        + f", window features {spec} -> normalise -> dense 64 ReLU -> softmax 10",
         "similarity": similarity,
         "metrics": {
             "protocol": f"{results['folds']}-fold StratifiedGroupKFold on the development clips, groups = genre + block of 10 clip numbers (artist-safe); clip = mean of 3 s windows",

@@ -47,6 +47,12 @@ CANDIDATES: dict[str, dict] = {
         "kind": "bag",
         "clean_only": True,
     },
+    # the freeze-or-fine-tune question: musicnn's mid-end and back-end trained with the head
+    "msd_all+mlp, mid-end fine-tuned (no augmentation)": {
+        "spec": MSD_ALL,
+        "kind": "finetune",
+        "clean_only": True,
+    },
     "mtt_pool+mlp": {"spec": "MTT_musicnn:pool", "kind": "mlp"},
     "msdvgg_pool+mlp": {"spec": "MSD_vgg:pool", "kind": "mlp"},
     "msd_all+mtt_pool+mlp": {"spec": MSD_ALL + "+MTT_musicnn:pool", "kind": "mlp"},
@@ -122,6 +128,8 @@ def cross_validate(
             )
 
     # (c) transfer heads
+    front: np.ndarray | None = None  # MSD front-end outputs of the clean windows, if needed
+    clean_rows = np.flatnonzero(clean)
     for name, cand in CANDIDATES.items():
         x_all = _features(data, cand["spec"])
         probs = np.zeros((len(labels), 10))
@@ -134,6 +142,22 @@ def cross_validate(
                 model = _logreg()
                 model.fit(x_all[tr], win_label[tr], logisticregression__sample_weight=w)
                 wp = model.predict_proba(x_all[te])
+            elif cand["kind"] == "finetune":
+                from genre_desktop.core.training import finetune
+
+                if front is None:
+                    front = finetune.frontend_outputs(data["mel"][clean_rows].astype(np.float32))
+                # rows of `front`: position of each (clean) window among the clean windows
+                model, _, _ = finetune.fit_finetuned(
+                    front[np.searchsorted(clean_rows, np.flatnonzero(tr))],
+                    x_all[tr],
+                    win_label[tr],
+                    w,
+                    seed=SEED,
+                )
+                wp = model.predict(
+                    front[np.searchsorted(clean_rows, np.flatnonzero(te))], verbose=0
+                )
             else:
                 val = (x_all[te], win_label[te]) if k == 0 else None
                 fit = heads.fit_bag if cand["kind"] == "bag" else heads.fit_head
@@ -263,7 +287,7 @@ def choose(results: dict) -> str:
     cands = {
         n: r
         for n, r in results["candidates"].items()
-        if n in CANDIDATES and CANDIDATES[n]["kind"] in ("mlp", "bag")
+        if n in CANDIDATES and CANDIDATES[n]["kind"] in ("mlp", "bag", "finetune")
     }
     single = {
         n: r
@@ -346,8 +370,16 @@ def main(argv: list[str] | None = None) -> int:
     rows = (data["variant"] == 0) if cand.get("clean_only") else np.ones(len(x), bool)
     win_label = data["label"][data["clip"]]
     w = heads.sample_weights(win_label[rows], data["clip"][rows])
-    fit = heads.fit_bag if cand["kind"] == "bag" else heads.fit_head
-    head, hist = fit(x[rows], win_label[rows], w, seed=SEED)
+    tuned = None
+    if cand["kind"] == "finetune":
+        from genre_desktop.core.training import finetune
+
+        front = finetune.frontend_outputs(data["mel"][rows].astype(np.float32))
+        _, head, tuned = finetune.fit_finetuned(front, x[rows], win_label[rows], w, seed=SEED)
+        hist: dict = {}
+    else:
+        fit = heads.fit_bag if cand["kind"] == "bag" else heads.fit_head
+        head, hist = fit(x[rows], win_label[rows], w, seed=SEED)
     results["chosen"] = chosen
     results["final_training_curve"] = {k: [float(v) for v in vv] for k, vv in hist.items()}
     results["training_seconds"] = time.time() - t_start
@@ -372,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         "penultimate_mean": [round(float(v), 6) for v in pen_mean],
     }
     print(f"similarity embedding: probability weight {weight}")
-    export.export_model(head, cand["spec"], results, Path(args.out), similarity)
+    export.export_model(head, cand["spec"], results, Path(args.out), similarity, tuned=tuned)
     print(f"done in {time.time() - t_start:.0f} s")
     return 0
 
