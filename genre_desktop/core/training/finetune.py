@@ -14,7 +14,7 @@ import numpy as np
 from keras import layers
 
 from genre_desktop.core.training import heads
-from genre_desktop.core.training.musicnn_keras import N_FRAMES, TimePool, pretrained
+from genre_desktop.core.training.musicnn_keras import N_FRAMES, midend_backend, pretrained
 
 FRONT_CHANNELS = 561
 LEARNING_RATE = 1e-5
@@ -34,24 +34,10 @@ def build_tail() -> keras.Model:
     """Front-end output -> the head's input features in `MSD_ALL` order (penultimate, pool,
     tags), with the pretrained weights; batch norms frozen."""
     net = pretrained("MSD_musicnn")
-    p = "msd_"
     inp = keras.Input((N_FRAMES, FRONT_CHANNELS), name="frontend")
-
-    def mid(x, i: int, bn: int):
-        c = layers.ZeroPadding1D(3)(x)
-        c = layers.Conv1D(64, 7, padding="valid", activation="relu", name=f"{p}conv2d{i}")(c)
-        return layers.BatchNormalization(epsilon=1e-3, name=f"{p}batch_normalization{bn}")(c)
-
-    m1 = mid(inp, 5, 6)
-    m2 = layers.Add()([mid(m1, 6, 7), m1])
-    m3 = layers.Add()([mid(m2, 7, 8), m2])
-    midend = layers.Concatenate(axis=-1)([inp, m1, m2, m3])
-    pool = TimePool()(midend)
-    h = layers.BatchNormalization(epsilon=1e-3, name=p + "batch_normalization9")(pool)
-    h = layers.Dense(200, activation="relu", name=p + "dense")(h)
-    pen = layers.BatchNormalization(epsilon=1e-3, name=p + "batch_normalization10")(h)
-    tags = layers.Activation("sigmoid")(layers.Dense(50, name=p + "dense_1")(pen))
-    tail = keras.Model(inp, layers.Concatenate()([pen, pool, tags]), name="musicnn_tail")
+    out = midend_backend(inp, "msd")
+    feats = layers.Concatenate()([out["penultimate"], out["pool"], out["tags"]])
+    tail = keras.Model(inp, feats, name="musicnn_tail")
     for layer in tail.layers:
         if layer.weights:
             layer.set_weights(net.get_layer(layer.name).get_weights())

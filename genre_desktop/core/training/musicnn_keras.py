@@ -84,6 +84,15 @@ def build_musicnn(prefix: str = "msd") -> keras.Model:
     front = layers.Concatenate(axis=-1, name=p + "frontend")(
         [f74, f77, s1, s2, s3]
     )  # (B, 187, 561)
+    out = midend_backend(front, prefix)
+    out["midend_mean"] = layers.GlobalAveragePooling1D(name=p + "midend_mean")(out.pop("midend"))
+    return keras.Model(inp, out, name=p + "musicnn")
+
+
+def midend_backend(front, prefix: str = "msd") -> dict:
+    """musicnn after its front-end: (B, T, 561) front-end features -> `midend` (B, T, 753),
+    `pool` (1506), `penultimate` (200) and `tags` (50), layers named for `load_pretrained`."""
+    p = prefix + "_"
 
     def mid(inp_, i: int, bn: int):
         c = layers.ZeroPadding1D(3)(inp_)
@@ -93,7 +102,7 @@ def build_musicnn(prefix: str = "msd") -> keras.Model:
     m1 = mid(front, 5, 6)
     m2 = layers.Add()([mid(m1, 6, 7), m1])
     m3 = layers.Add()([mid(m2, 7, 8), m2])
-    midend = layers.Concatenate(axis=-1, name=p + "midend")([front, m1, m2, m3])  # (B, 187, 753)
+    midend = layers.Concatenate(axis=-1, name=p + "midend")([front, m1, m2, m3])  # (B, T, 753)
 
     pool = TimePool(name=p + "pool")(midend)
     h = layers.BatchNormalization(epsilon=1e-3, name=p + "batch_normalization9")(pool)
@@ -101,12 +110,7 @@ def build_musicnn(prefix: str = "msd") -> keras.Model:
     pen = layers.BatchNormalization(epsilon=1e-3, name=p + "batch_normalization10")(h)
     logits = layers.Dense(50, name=p + "dense_1")(pen)
     tags = layers.Activation("sigmoid", name=p + "tags")(logits)
-    midend_mean = layers.GlobalAveragePooling1D(name=p + "midend_mean")(midend)
-    return keras.Model(
-        inp,
-        {"tags": tags, "penultimate": pen, "pool": pool, "midend_mean": midend_mean},
-        name=p + "musicnn",
-    )
+    return {"tags": tags, "penultimate": pen, "pool": pool, "midend": midend}
 
 
 def _tf1_name(keras_name: str, prefix: str) -> str:
