@@ -78,8 +78,10 @@ def _finetune_lines(results: dict) -> list[str]:
     """What the freeze-or-fine-tune comparison found, from the figures of this run."""
     cands = results["candidates"]
     tuned = [n for n in cands if "fine-tuned" in n]
-    if not tuned:
+    if not tuned or "finetune" not in results:
         return []
+    settings = results["finetune"]
+    lr = f"{settings['learning_rate']:.0e}".replace("e-0", "e-")  # 1e-5, not 1e-05
     acc = cands[tuned[0]]["accuracy"]
     frozen = max(
         r["accuracy"] for n, r in cands.items() if n.startswith("msd_all+mlp") and n not in tuned
@@ -93,9 +95,8 @@ def _finetune_lines(results: dict) -> list[str]:
     return [
         "Freeze or fine-tune: the `mid-end fine-tuned` row trains musicnn's mid-end and back-end "
         "together with the head (the head first trained on the frozen features, then everything after "
-        "the front-end at learning rate 1e-5 for 3 epochs, batch norms frozen); "
-        + verdict
-        + " Training "
+        f"the front-end at learning rate {lr} for {settings['epochs']} epochs, "
+        "batch norms frozen); " + verdict + " Training "
         "the front-end as well costs ~0.4 s per window on a 2-core CPU (~8.6 h for this cross-validation).",
         "",
     ]

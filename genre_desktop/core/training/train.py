@@ -147,6 +147,10 @@ def cross_validate(
 
                 if front is None:
                     front = finetune.frontend_outputs(data["mel"][clean_rows].astype(np.float32))
+                    results["finetune"] = {
+                        "learning_rate": finetune.LEARNING_RATE,
+                        "epochs": finetune.EPOCHS,
+                    }
                 # rows of `front`: position of each (clean) window among the clean windows
                 model, _, _ = finetune.fit_finetuned(
                     front[np.searchsorted(clean_rows, np.flatnonzero(tr))],
