@@ -19,7 +19,7 @@ import platformdirs
 from genre_desktop import APP_ID
 from genre_desktop.errors import GenreDesktopError
 
-POLICIES = ("keep", "overwrite")
+POLICIES = ("keep", "overwrite")  # core.policy.Policy's values (config imports no core)
 
 
 class ConfigError(GenreDesktopError):

@@ -12,10 +12,11 @@ from collections import Counter, defaultdict
 
 from genre_desktop import config
 from genre_desktop.cli.common import EXIT, emit_json, load_settings_or_exit, open_library
-from genre_desktop.core import journal, policy
-from genre_desktop.core.lock import WriteLock
+from genre_desktop.core import policy
 from genre_desktop.core.pipeline import Analyser
+from genre_desktop.core.records import BatchKind, ChangeState
 from genre_desktop.core.scan import Cancelled, Progress, scan
+from genre_desktop.core.session import WriteSession
 from genre_desktop.errors import BusyError, ModelError
 
 
@@ -90,26 +91,32 @@ def run(args) -> int:
     settings = _settings(args)
     start = time.perf_counter()
     library = open_library(args)
-    lock = WriteLock(library.path.with_name("write.lock"))
+    roots = [os.path.abspath(p) for p in args.paths]
+    # the same folders with the same policy resume an interrupted batch
+    key = json.dumps({"roots": roots, "policy": settings.policy})
+    session = WriteSession(
+        library,
+        BatchKind.RETAG,
+        resume_key=key,
+        description=key,
+        id3_version=settings.id3_version,
+    )
     if not args.dry_run:
         try:
-            lock.acquire()
+            session.__enter__()
         except BusyError as exc:
             print(f"genre-desktop: {exc.reason}", file=sys.stderr)
             return EXIT.BUSY
     interrupt = _Interrupt()
     old_handler = signal.signal(signal.SIGINT, interrupt)
     try:
-        return _run(args, settings, library, interrupt, start)
+        return _run(args, settings, library, session, roots, interrupt, start)
     finally:
         signal.signal(signal.SIGINT, old_handler)
-        lock.release()
+        session.__exit__(None, None, None)
 
 
-def _run(args, settings, library, interrupt, start) -> int:
-    roots = [os.path.abspath(p) for p in args.paths]
-    if not args.dry_run:
-        journal.recover(library)
+def _run(args, settings, library, session, roots, interrupt, start) -> int:
     progress = Progress(is_cancelled=lambda: interrupt.requested)
     summary: Counter[str] = Counter()
     failures: dict[str, list[str]] = defaultdict(list)
@@ -133,7 +140,7 @@ def _run(args, settings, library, interrupt, start) -> int:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         return EXIT.FAILED
 
-    batch_id: int | None = None  # begun (or resumed) at the first write
+    batch_id: int | None = None
     bar = out.progress(len(tracks))
     interrupted = False
     try:
@@ -162,18 +169,15 @@ def _run(args, settings, library, interrupt, start) -> int:
                 )
                 out.file({**rec, "status": "would-write", "new": d.new})
             else:
-                if batch_id is None:
-                    batch_id = _resume_or_begin(library, roots, settings)
-                res = journal.apply_change(
-                    library, batch_id, o.track.path, d.new,
-                    expect=(o.track.size, o.track.mtime_ns), id3_version=settings.id3_version, old=o.track.genres,
-                )  # fmt: skip
-                if res.state == "failed":
+                res = session.write(
+                    o.track.path, d.new, expect=(o.track.size, o.track.mtime_ns), old=o.track.genres
+                )
+                if res.state == ChangeState.FAILED:
                     summary["failed"] += 1
                     failures[res.reason or "write failed"].append(o.track.path)
                     out.file({**rec, "status": "failed", "error": res.reason})
                 else:
-                    summary["written" if res.state == "written" else policy.SAME] += 1
+                    summary["written" if res.state == ChangeState.WRITTEN else policy.SAME] += 1
                     out.file({**rec, "status": res.state, "new": d.new})
             if interrupt.requested:
                 raise Cancelled()
@@ -182,29 +186,10 @@ def _run(args, settings, library, interrupt, start) -> int:
     finally:
         bar.close()
     if not interrupted and not args.dry_run:
-        if batch_id is None:  # nothing to write this time: close an interrupted batch
-            batch_id = _open_batch(library, roots, settings)
-        if batch_id is not None:
-            library.set_batch_state(batch_id, "done")
+        batch_id = session.finish()
+    elif not args.dry_run:
+        batch_id = session.batch_id
     return out.finish(summary, failures, start, interrupted=interrupted, batch_id=batch_id)
-
-
-def _open_batch(library, roots, settings) -> int | None:
-    """The last retag of these folders, if it was interrupted."""
-    description = json.dumps({"roots": roots, "policy": settings.policy})
-    for b in reversed(library.batches()):
-        if b.kind == "retag":
-            return b.id if b.state == "open" and b.description == description else None
-    return None
-
-
-def _resume_or_begin(library, roots, settings) -> int:
-    """Continue the last interrupted retag of the same folders, so one batch (and one undo)
-    covers the whole job however often it was interrupted."""
-    found = _open_batch(library, roots, settings)
-    if found is not None:
-        return found
-    return library.begin_batch("retag", json.dumps({"roots": roots, "policy": settings.policy}))
 
 
 class _Output:

@@ -6,10 +6,12 @@ import os
 import sys
 
 from genre_desktop.cli.common import EXIT, emit_json, fmt_duration, open_library, table
-from genre_desktop.core import journal, tags
+from genre_desktop.core import tags
 from genre_desktop.core.labels import display_name
+from genre_desktop.core.records import BatchKind, ChangeState
 from genre_desktop.core.scan import walk
-from genre_desktop.errors import GenreDesktopError
+from genre_desktop.core.session import WriteSession
+from genre_desktop.errors import BusyError, GenreDesktopError
 
 
 def register(sub, common) -> None:
@@ -38,15 +40,30 @@ def parse_genres(value: str) -> list[str]:
 def run(args) -> int:
     errors: list[tuple[str, str]] = []
     files = list(walk(args.paths, errors))
-    ok = 0
-    rows = []
-    library = None
-    batch_id = None
+    session = None
     new = parse_genres(args.set_genre) if args.set_genre is not None else None
     if new is not None:
-        library = open_library(args)
-        journal.recover(library)
-        batch_id = library.begin_batch("tags", f"set genre {'; '.join(new) or '(none)'}")
+        session = WriteSession(
+            open_library(args),
+            BatchKind.TAGS,
+            description=f"set genre {'; '.join(new) or '(none)'}",
+            id3_version=3 if args.id3v23 else 4,
+        )
+        try:
+            session.__enter__()
+        except BusyError as exc:
+            print(f"genre-desktop: {exc.reason}", file=sys.stderr)
+            return EXIT.BUSY
+    try:
+        return _run(args, files, errors, new, session)
+    finally:
+        if session is not None:
+            session.__exit__(None, None, None)
+
+
+def _run(args, files, errors, new, session) -> int:
+    ok = 0
+    rows = []
     for path, reason in errors:
         _report_error(args, path, reason)
     for path in files:
@@ -66,11 +83,9 @@ def run(args) -> int:
             "genres": info.genres,
         }
         if new is not None:
-            assert library is not None and batch_id is not None
-            res = journal.apply_change(
-                library, batch_id, path, new, id3_version=3 if args.id3v23 else 4
-            )
-            if res.state == "failed":
+            assert session is not None
+            res = session.write(path, new)
+            if res.state == ChangeState.FAILED:
                 _report_error(args, path, res.reason or "write failed")
                 continue
             after = tags.read(path)
@@ -78,7 +93,7 @@ def run(args) -> int:
                 genre=after.genre,
                 genres=after.genres,
                 old_genres=res.old,
-                changed=res.state == "written",
+                changed=res.state == ChangeState.WRITTEN,
             )
         ok += 1
         if args.json:
@@ -99,10 +114,9 @@ def run(args) -> int:
             )
     if rows:
         table(rows, ["file", "format", "length", "title", "artist", "album", "genre"])
-    if library is not None and batch_id is not None:
-        library.set_batch_state(batch_id, "done")
-        if not args.json:
-            print(f"batch {batch_id}: undo with `genre-desktop undo {batch_id}`", file=sys.stderr)
+    batch_id = session.finish() if session is not None else None
+    if batch_id is not None and not args.json:
+        print(f"batch {batch_id}: undo with `genre-desktop undo {batch_id}`", file=sys.stderr)
     return EXIT.OK if ok or not (files or errors) else EXIT.FAILED
 
 

@@ -7,8 +7,8 @@ import json
 import sys
 
 from genre_desktop.cli.common import EXIT, emit_json, open_library, table
-from genre_desktop.core import journal
-from genre_desktop.core.lock import WriteLock
+from genre_desktop.core.records import BatchKind
+from genre_desktop.core.session import WriteSession, restored
 from genre_desktop.errors import BusyError
 
 
@@ -75,65 +75,44 @@ def run_history(args) -> int:
 
 def run_undo(args) -> int:
     library = open_library(args)
+    if args.batch is not None and library.batch(args.batch) is None:
+        print(
+            f"genre-desktop: no batch {args.batch} (see `genre-desktop history`)", file=sys.stderr
+        )
+        return EXIT.USAGE
     try:
-        lock = WriteLock(library.path.with_name("write.lock")).acquire()
+        with WriteSession(library, BatchKind.UNDO, id3_version=3 if args.id3v23 else 4) as session:
+            target, results = session.undo(args.batch)
     except BusyError as exc:
         print(f"genre-desktop: {exc.reason}", file=sys.stderr)
         return EXIT.BUSY
-    try:
-        journal.recover(library)
-        batches = [
-            b
-            for b in library.batches()
-            if b.kind != "undo" and b.state != "undone" and b.counts.get("written")
-        ]
-        if args.batch is not None:
-            target = library.batch(args.batch)
-            if target is None:
-                print(
-                    f"genre-desktop: no batch {args.batch} (see `genre-desktop history`)",
-                    file=sys.stderr,
-                )
-                return EXIT.USAGE
-        elif batches:
-            target = batches[-1]
-        else:
-            print("Nothing to undo.", file=sys.stderr)
-            return EXIT.OK
-        _, results = journal.undo_batch(library, target.id, id3_version=3 if args.id3v23 else 4)
-        restored = 0
-        for r in results:
-            ok = r.state == "written" or (
-                r.state == "skipped" and r.reason == "already has this genre"
-            )
-            restored += ok
-            if args.json:
-                emit_json(
-                    {
-                        "path": r.path,
-                        "status": "restored" if ok else r.state,
-                        "genres": r.new,
-                        "reason": r.reason,
-                    }
-                )
-            elif ok:
-                print(f"{r.path}: restored {'; '.join(r.new) or '(no genre)'}")
-            else:
-                print(f"{r.path}: {r.state}: {r.reason}", file=sys.stderr)
-        problems = len(results) - restored
+    if target is None:
+        print("Nothing to undo.", file=sys.stderr)
+        return EXIT.OK
+    n_restored = 0
+    for r in results:
+        ok = restored(r)
+        n_restored += ok
         if args.json:
             emit_json(
                 {
-                    "summary": True,
-                    "batch": target.id,
-                    "restored": restored,
-                    "not_restored": problems,
+                    "path": r.path,
+                    "status": "restored" if ok else r.state,
+                    "genres": r.new,
+                    "reason": r.reason,
                 }
             )
+        elif ok:
+            print(f"{r.path}: restored {'; '.join(r.new) or '(no genre)'}")
         else:
-            print(
-                f"Batch {target.id}: {restored} restored, {problems} not restored.", file=sys.stderr
-            )
-        return EXIT.OK if restored or not results else EXIT.FAILED
-    finally:
-        lock.release()
+            print(f"{r.path}: {r.state}: {r.reason}", file=sys.stderr)
+    problems = len(results) - n_restored
+    if args.json:
+        emit_json(
+            {"summary": True, "batch": target.id, "restored": n_restored, "not_restored": problems}
+        )
+    else:
+        print(
+            f"Batch {target.id}: {n_restored} restored, {problems} not restored.", file=sys.stderr
+        )
+    return EXIT.OK if n_restored or not results else EXIT.FAILED

@@ -1,1 +1,1 @@
-"""Pure-Python core: no Qt, no TensorFlow (only core.training imports TensorFlow)."""
+"""Pure-Python core: no Qt, no TensorFlow (the training code lives beside it, in genre_desktop.training)."""

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from genre_desktop.core import tags
 from genre_desktop.core.library import Library
+from genre_desktop.core.records import BatchKind, BatchState, ChangeState
 from genre_desktop.errors import GenreDesktopError, TagReadError, TagWriteError
+
+ALREADY = "already has this genre"
 
 
 @dataclass
@@ -20,8 +23,13 @@ class ChangeResult:
     path: str
     old: list[str]
     new: list[str]
-    state: str  # written | skipped | failed
+    state: ChangeState  # written | skipped | failed
     reason: str | None = None
+
+    @property
+    def already(self) -> bool:
+        """Skipped because the file already had exactly this genre."""
+        return self.state == ChangeState.SKIPPED and self.reason == ALREADY
 
 
 def apply_change(
@@ -38,27 +46,31 @@ def apply_change(
     try:
         current = tags.read(path)
     except GenreDesktopError as exc:
-        return ChangeResult(path, old or [], new, "failed", exc.reason)
+        return ChangeResult(path, old or [], new, ChangeState.FAILED, exc.reason)
     if old is not None and current.genres != old:
         return ChangeResult(
-            path, current.genres, new, "failed", "genre changed since it was read; scan again"
+            path,
+            current.genres,
+            new,
+            ChangeState.FAILED,
+            "genre changed since it was read; scan again",
         )
     fam = tags.family_of(current.format)
     if current.genres == tags.expected_genres(new, fam, id3_version):
-        return ChangeResult(path, current.genres, new, "skipped", "already has this genre")
+        return ChangeResult(path, current.genres, new, ChangeState.SKIPPED, ALREADY)
     change_id = library.plan_change(batch_id, path, current.genres, new)
     try:
         stat_after = tags.write_genres(path, new, expect=expect, id3_version=id3_version)
     except TagWriteError as exc:
-        library.finish_change(change_id, "failed", exc.reason)
-        return ChangeResult(path, current.genres, new, "failed", exc.reason)
+        library.finish_change(change_id, ChangeState.FAILED, exc.reason)
+        return ChangeResult(path, current.genres, new, ChangeState.FAILED, exc.reason)
     library.finish_change(
         change_id,
-        "written",
+        ChangeState.WRITTEN,
         stat_after=stat_after,
         genres_after=tags.expected_genres(new, fam, id3_version),
     )
-    return ChangeResult(path, current.genres, new, "written")
+    return ChangeResult(path, current.genres, new, ChangeState.WRITTEN)
 
 
 def recover(library: Library) -> int:
@@ -71,21 +83,39 @@ def recover(library: Library) -> int:
             now = current.genres
             st = os.stat(change.path)
         except (GenreDesktopError, OSError) as exc:
-            library.finish_change(change_id, "failed", f"interrupted; file now unreadable: {exc}")
+            library.finish_change(
+                change_id, ChangeState.FAILED, f"interrupted; file now unreadable: {exc}"
+            )
             settled += 1
             continue
         if tags.reads_as_written(now, change.new, tags.family_of(current.format)):
             library.finish_change(
-                change_id, "written", stat_after=(st.st_size, st.st_mtime_ns), genres_after=now
+                change_id,
+                ChangeState.WRITTEN,
+                stat_after=(st.st_size, st.st_mtime_ns),
+                genres_after=now,
             )
         elif now == change.old:
-            library.finish_change(change_id, "failed", "interrupted before the write")
+            library.finish_change(change_id, ChangeState.FAILED, "interrupted before the write")
         else:
             library.finish_change(
-                change_id, "failed", "interrupted; the file was changed by another program"
+                change_id,
+                ChangeState.FAILED,
+                "interrupted; the file was changed by another program",
             )
         settled += 1
     return settled
+
+
+def last_undoable(library: Library):
+    """The newest batch that wrote something and is not undone yet (undo batches excluded),
+    or None: what `undo` and the app's Undo restore by default."""
+    batches = [
+        b
+        for b in library.batches()
+        if b.kind != BatchKind.UNDO and b.state != BatchState.UNDONE and b.written()
+    ]
+    return batches[-1] if batches else None
 
 
 def undo_batch(
@@ -98,24 +128,28 @@ def undo_batch(
     batch = library.batch(batch_id)
     if batch is None:
         raise KeyError(batch_id)
-    undo_id = library.begin_batch("undo", f"undo of batch {batch_id}", undo_of=batch_id)
+    undo_id = library.begin_batch(BatchKind.UNDO, f"undo of batch {batch_id}", undo_of=batch_id)
     results: list[ChangeResult] = []
     for change in reversed(library.changes(batch_id)):
-        if change.state != "written":
+        if change.state != ChangeState.WRITTEN:
             continue
         try:
             current = tags.read(change.path)
             st = os.stat(change.path)
         except (TagReadError, GenreDesktopError, OSError) as exc:
             reason = exc.reason if isinstance(exc, GenreDesktopError) else str(exc)
-            results.append(ChangeResult(change.path, [], change.old, "failed", reason))
+            results.append(ChangeResult(change.path, [], change.old, ChangeState.FAILED, reason))
             continue
         fam = tags.family_of(current.format)
         if current.genres == tags.expected_genres(
             change.old, fam, id3_version
         ) and current.genres != tags.expected_genres(change.new, fam, id3_version):
-            library.finish_change(change.id, "undone")  # an undo interrupted after its write
-            results.append(ChangeResult(change.path, current.genres, change.old, "written"))
+            library.finish_change(
+                change.id, ChangeState.UNDONE
+            )  # an undo interrupted after its write
+            results.append(
+                ChangeResult(change.path, current.genres, change.old, ChangeState.WRITTEN)
+            )
             continue
         unchanged = change.size_after is None or (st.st_size, st.st_mtime_ns) == (
             change.size_after,
@@ -127,7 +161,7 @@ def undo_batch(
                     change.path,
                     current.genres,
                     change.old,
-                    "skipped",
+                    ChangeState.SKIPPED,
                     "file changed since this batch wrote it; left as it is",
                 )
             )
@@ -140,10 +174,10 @@ def undo_batch(
             expect=(st.st_size, st.st_mtime_ns),
             id3_version=id3_version,
         )
-        if res.state in ("written", "skipped"):
-            library.finish_change(change.id, "undone")
+        if res.state in (ChangeState.WRITTEN, ChangeState.SKIPPED):
+            library.finish_change(change.id, ChangeState.UNDONE)
         results.append(res)
-    if all(r.state == "written" for r in results):
-        library.set_batch_state(batch_id, "undone")
-    library.set_batch_state(undo_id, "done")
+    if all(r.state == ChangeState.WRITTEN for r in results):
+        library.set_batch_state(batch_id, BatchState.UNDONE)
+    library.set_batch_state(undo_id, BatchState.DONE)
     return undo_id, results

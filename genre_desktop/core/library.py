@@ -13,14 +13,24 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from genre_desktop.core.records import (
+    Analysis,
+    Batch,
+    BatchState,
+    Change,
+    ChangeState,
+    Track,
+)
 from genre_desktop.errors import LibraryError
+
+__all__ = ["Analysis", "Batch", "Change", "Library", "Track", "default_path"]
 
 DB_NAME = "library.sqlite3"
 
@@ -86,75 +96,48 @@ MIGRATIONS: list[str] = [
     CREATE INDEX changes_batch ON changes(batch_id);
     CREATE INDEX changes_path ON changes(path);
     """,
+    # 2: album fields (grouping by album) and the resume key of a batch, in columns
+    """
+    ALTER TABLE tracks ADD COLUMN album_artist TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tracks ADD COLUMN track_number INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tracks ADD COLUMN disc_number INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tracks ADD COLUMN year TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tracks ADD COLUMN compilation INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE batches ADD COLUMN resume_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX batches_resume ON batches(resume_key, state);
+    """,
 ]
 
-CHANGE_STATES = ("planned", "written", "failed", "skipped", "undone")
-
-
-@dataclass
-class Track:
-    id: int
-    path: str
-    size: int
-    mtime_ns: int
-    format: str = ""
-    codec: str = ""
-    duration: float = 0.0
-    sample_rate: int = 0
-    channels: int = 0
-    title: str = ""
-    artist: str = ""
-    album: str = ""
-    genres: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def genre(self) -> str:
-        return "; ".join(self.genres)
-
-    @property
-    def display_title(self) -> str:
-        return self.title or Path(self.path).stem
-
-
-@dataclass
-class Analysis:
-    """What the model says about one track."""
-
-    model_version: str
-    genre: str  # internal label, e.g. 'hiphop'
-    confidence: float
-    probabilities: dict[str, float]  # label -> probability, all ten
-    tags: list[tuple[str, float]] = field(default_factory=list)  # descriptive tags, best first
-    embedding: np.ndarray | None = None
-    windows: int = 0
-
-    def ranked(self) -> list[tuple[str, float]]:
-        return sorted(self.probabilities.items(), key=lambda kv: -kv[1])
-
-
-@dataclass
-class Change:
-    id: int
-    batch_id: int
-    path: str
-    old: list[str]
-    new: list[str]
-    state: str
-    error: str | None
-    size_after: int | None
-    mtime_ns_after: int | None
-
-
-@dataclass
-class Batch:
-    id: int
-    created_at: float
-    kind: str
-    description: str
-    state: str
-    undo_of: int | None
-    counts: dict[str, int]
+# The track columns a scan writes, in one list: INSERT, UPDATE and the record are made
+# from it (id and path are the keys, scanned_at is set here).
+TRACK_FIELDS: tuple[str, ...] = (
+    "size",
+    "mtime_ns",
+    "format",
+    "codec",
+    "duration",
+    "sample_rate",
+    "channels",
+    "title",
+    "artist",
+    "album",
+    "genres",
+    "error",
+    "album_artist",
+    "track_number",
+    "disc_number",
+    "year",
+    "compilation",
+)
+_TO_DB: dict[str, Callable[[Any], Any]] = {"genres": json.dumps, "compilation": int}
+_FROM_DB: dict[str, Callable[[Any], Any]] = {"genres": json.loads, "compilation": bool}
+_INSERT_TRACK = (
+    f"INSERT INTO tracks({', '.join(TRACK_FIELDS)}, scanned_at, path) "
+    f"VALUES ({', '.join('?' * (len(TRACK_FIELDS) + 2))})"
+)
+_UPDATE_TRACK = (
+    f"UPDATE tracks SET {', '.join(f'{c}=?' for c in TRACK_FIELDS)}, scanned_at=? WHERE id=?"
+)
 
 
 def default_path(data_dir: Path) -> Path:
@@ -264,33 +247,15 @@ class Library:
             "SELECT id, size, mtime_ns FROM tracks WHERE path = ?", (t.path,)
         ).fetchone()
         values = (
-            t.size,
-            t.mtime_ns,
-            t.format,
-            t.codec,
-            t.duration,
-            t.sample_rate,
-            t.channels,
-            t.title,
-            t.artist,
-            t.album,
-            json.dumps(t.genres),
-            t.error,
+            *(_TO_DB.get(c, _same)(getattr(t, c)) for c in TRACK_FIELDS),
             time.time(),
         )
         if row is None:
-            cur = conn.execute(
-                "INSERT INTO tracks(size, mtime_ns, format, codec, duration, sample_rate, channels, title, artist, album, genres, error, scanned_at, path)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (*values, t.path),
-            )
+            cur = conn.execute(_INSERT_TRACK, (*values, t.path))
             return int(cur.lastrowid or 0)
         if (row["size"], row["mtime_ns"]) != (t.size, t.mtime_ns):
             conn.execute("DELETE FROM analyses WHERE track_id = ?", (row["id"],))
-        conn.execute(
-            "UPDATE tracks SET size=?, mtime_ns=?, format=?, codec=?, duration=?, sample_rate=?, channels=?, title=?, artist=?, album=?, genres=?, error=?, scanned_at=? WHERE id=?",
-            (*values, row["id"]),
-        )
+        conn.execute(_UPDATE_TRACK, (*values, row["id"]))
         return int(row["id"])
 
     def add_tracks(self, tracks: Iterable[Track]) -> list[int]:
@@ -399,14 +364,41 @@ class Library:
         mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), -1)
         return ids, mat.astype(np.float32)
 
+    def genre_info(self, model_version: str) -> dict[int, tuple[str, str, str]]:
+        """track id -> (artist, album, predicted genre), casefolded: similar-song filters."""
+        rows = self.db.execute(
+            "SELECT t.id, t.artist, t.album, a.genre FROM tracks t JOIN analyses a "
+            "ON a.track_id = t.id AND a.model_version = ?",
+            (model_version,),
+        ).fetchall()
+        return {r[0]: (r[1].casefold(), r[2].casefold(), r[3]) for r in rows}
+
     # -- journal -------------------------------------------------------------------------
-    def begin_batch(self, kind: str, description: str = "", undo_of: int | None = None) -> int:
+    def begin_batch(
+        self, kind: str, description: str = "", undo_of: int | None = None, resume_key: str = ""
+    ) -> int:
         with self.transaction() as db:
             cur = db.execute(
-                "INSERT INTO batches(created_at, kind, description, state, undo_of) VALUES (?,?,?,?,?)",
-                (time.time(), kind, description, "open", undo_of),
+                "INSERT INTO batches(created_at, kind, description, state, undo_of, resume_key) VALUES (?,?,?,?,?,?)",
+                (time.time(), kind, description, BatchState.OPEN, undo_of, resume_key),
             )
             return int(cur.lastrowid or 0)
+
+    def open_batch(self, kind: str, resume_key: str) -> Batch | None:
+        """The newest unfinished batch of this kind and key (an interrupted command)."""
+        row = self.db.execute(
+            "SELECT id FROM batches WHERE kind=? AND resume_key=? AND state=? ORDER BY id DESC LIMIT 1",
+            (kind, resume_key, BatchState.OPEN),
+        ).fetchone()
+        return self.batch(int(row[0])) if row else None
+
+    def changed_paths(self, batch_id: int) -> set[str]:
+        """Paths a batch already settled (written, skipped or failed): a resume skips them."""
+        rows = self.db.execute(
+            "SELECT path FROM changes WHERE batch_id=? AND state != ?",
+            (batch_id, ChangeState.PLANNED),
+        )
+        return {r[0] for r in rows}
 
     def plan_change(self, batch_id: int, path: str, old: list[str], new: list[str]) -> int:
         """Recorded (and committed) before the file is touched, so undo knows the old value
@@ -415,7 +407,7 @@ class Library:
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO changes(batch_id, path, old_value, new_value, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
-                (batch_id, path, json.dumps(old), json.dumps(new), "planned", now, now),
+                (batch_id, path, json.dumps(old), json.dumps(new), ChangeState.PLANNED, now, now),
             )
             return int(cur.lastrowid or 0)
 
@@ -428,8 +420,7 @@ class Library:
         genres_after: list[str] | None = None,
     ) -> None:
         """Mark a change written/failed/skipped/undone; a write also updates the track."""
-        if state not in CHANGE_STATES:
-            raise ValueError(state)
+        state = ChangeState(state)  # ValueError for a state that does not exist
         with self.transaction() as db:
             row = db.execute("SELECT path FROM changes WHERE id=?", (change_id,)).fetchone()
             size, mtime = stat_after if stat_after else (None, None)
@@ -448,28 +439,36 @@ class Library:
             db.execute("UPDATE batches SET state=? WHERE id=?", (state, batch_id))
 
     def batch(self, batch_id: int) -> Batch | None:
-        return next((b for b in self.batches() if b.id == batch_id), None)
+        found = self._batches("WHERE b.id = ?", (batch_id,))
+        return found[0] if found else None
 
     def batches(self) -> list[Batch]:
-        out = []
-        for r in self.db.execute("SELECT * FROM batches ORDER BY id"):
-            counts = {s: 0 for s in CHANGE_STATES}
-            for c in self.db.execute(
-                "SELECT state, COUNT(*) FROM changes WHERE batch_id=? GROUP BY state", (r["id"],)
-            ):
-                counts[c[0]] = c[1]
-            out.append(
-                Batch(
+        return self._batches()
+
+    def _batches(self, where: str = "", params: tuple = ()) -> list[Batch]:
+        """Batches with their change counts by state, in one query."""
+        rows = self.db.execute(
+            "SELECT b.*, c.state AS change_state, COUNT(c.id) AS n FROM batches b "
+            f"LEFT JOIN changes c ON c.batch_id = b.id {where} GROUP BY b.id, c.state ORDER BY b.id",
+            params,
+        ).fetchall()
+        out: dict[int, Batch] = {}
+        for r in rows:
+            b = out.get(r["id"])
+            if b is None:
+                b = out[r["id"]] = Batch(
                     r["id"],
                     r["created_at"],
                     r["kind"],
                     r["description"],
-                    r["state"],
+                    BatchState(r["state"]),
                     r["undo_of"],
-                    counts,
+                    {s: 0 for s in ChangeState},
+                    r["resume_key"],
                 )
-            )
-        return out
+            if r["change_state"] is not None:
+                b.counts[ChangeState(r["change_state"])] = r["n"]
+        return list(out.values())
 
     def changes(self, batch_id: int) -> list[Change]:
         rows = self.db.execute("SELECT * FROM changes WHERE batch_id=? ORDER BY id", (batch_id,))
@@ -479,30 +478,26 @@ class Library:
         """Planned changes (of one file, or of all) whose outcome was never recorded: the
         process died between the plan and the write's result."""
         if path is None:
-            rows = self.db.execute("SELECT * FROM changes WHERE state='planned' ORDER BY id")
+            rows = self.db.execute(
+                "SELECT * FROM changes WHERE state=? ORDER BY id", (ChangeState.PLANNED,)
+            )
         else:
             rows = self.db.execute(
-                "SELECT * FROM changes WHERE path=? AND state='planned' ORDER BY id", (path,)
+                "SELECT * FROM changes WHERE path=? AND state=? ORDER BY id",
+                (path, ChangeState.PLANNED),
             )
         return [_change(r) for r in rows]
+
+
+def _same(v):
+    return v
 
 
 def _track(r: sqlite3.Row) -> Track:
     return Track(
         id=r["id"],
         path=r["path"],
-        size=r["size"],
-        mtime_ns=r["mtime_ns"],
-        format=r["format"],
-        codec=r["codec"],
-        duration=r["duration"],
-        sample_rate=r["sample_rate"],
-        channels=r["channels"],
-        title=r["title"],
-        artist=r["artist"],
-        album=r["album"],
-        genres=json.loads(r["genres"]),
-        error=r["error"],
+        **{c: _FROM_DB.get(c, _same)(r[c]) for c in TRACK_FIELDS},
     )
 
 
@@ -513,7 +508,7 @@ def _change(r: sqlite3.Row) -> Change:
         r["path"],
         json.loads(r["old_value"]),
         json.loads(r["new_value"]),
-        r["state"],
+        ChangeState(r["state"]),
         r["error"],
         r["size_after"],
         r["mtime_ns_after"],

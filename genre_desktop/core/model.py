@@ -19,7 +19,7 @@ import numpy as np
 
 from genre_desktop.config import models_dir
 from genre_desktop.core import audio, features
-from genre_desktop.core.library import Analysis
+from genre_desktop.core.records import Analysis
 from genre_desktop.errors import DecodeError, ModelError
 
 MODEL_NAME = "genre_cnn"

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from genre_desktop.core.library import Analysis, Library, Track
+from genre_desktop.core.library import Library
+from genre_desktop.core.records import Analysis, Track
 from genre_desktop.core.scan import Cancelled, Progress, read_track, walk
 from genre_desktop.errors import GenreDesktopError
 

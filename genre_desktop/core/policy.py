@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from genre_desktop.core.labels import display_name
-from genre_desktop.core.library import Analysis, Track
+from genre_desktop.core.records import Analysis, Track
 
-# decision kinds
-WRITE = "write"
-HAS_GENRE = "has-genre"
-SAME = "same"
-LOW_CONFIDENCE = "below-threshold"
-FAILED = "failed"
+
+class Policy(StrEnum):
+    """What to do with a genre already in a file."""
+
+    KEEP = "keep"
+    OVERWRITE = "overwrite"
+
+
+class DecisionKind(StrEnum):
+    WRITE = "write"
+    HAS_GENRE = "has-genre"  # kept: the file has another genre and the policy keeps it
+    SAME = "same"  # the file already has the predicted genre
+    LOW_CONFIDENCE = "below-threshold"
+    FAILED = "failed"  # not analysed (unreadable, undecodable)
+
+
+WRITE, HAS_GENRE, SAME, LOW_CONFIDENCE, FAILED = (
+    DecisionKind.WRITE,
+    DecisionKind.HAS_GENRE,
+    DecisionKind.SAME,
+    DecisionKind.LOW_CONFIDENCE,
+    DecisionKind.FAILED,
+)
 
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str
+    kind: DecisionKind
     new: list[str]
     reason: str = ""
 
@@ -36,7 +54,7 @@ def decide(
     predicted = display_name(analysis.genre)
     if [display_name(g) for g in track.genres] == [predicted]:
         return Decision(SAME, [predicted], "already has the predicted genre")
-    if track.genres and policy == "keep":
+    if track.genres and Policy(policy) == Policy.KEEP:
         return Decision(HAS_GENRE, [], f"already has a genre ({track.genre})")
     if analysis.confidence < min_confidence:
         return Decision(

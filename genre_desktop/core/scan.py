@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from genre_desktop.core import audio, tags
-from genre_desktop.core.library import Library, Track
+from genre_desktop.core.library import Library
+from genre_desktop.core.records import Track
 from genre_desktop.errors import GenreDesktopError
 
 # Never sniffed: common companions of music files
@@ -147,6 +148,8 @@ def read_track(path: str) -> Track:
     return Track(
         0, path, st.st_size, st.st_mtime_ns, format=t.format, codec=t.codec, duration=t.duration,
         sample_rate=t.sample_rate, channels=t.channels, title=t.title, artist=t.artist, album=t.album, genres=t.genres,
+        album_artist=t.album_artist, track_number=t.track_number, disc_number=t.disc_number, year=t.year,
+        compilation=t.compilation,
     )  # fmt: skip
 
 

@@ -81,11 +81,7 @@ class SimilarityIndex:
     ) -> np.ndarray | None:
         if not (same_genre or same_album or same_artist):
             return None
-        rows = self.library.db.execute(
-            "SELECT t.id, t.artist, t.album, a.genre FROM tracks t JOIN analyses a ON a.track_id = t.id AND a.model_version = ?",
-            (self.model_version,),
-        ).fetchall()
-        info = {r[0]: (r[1].casefold(), r[2].casefold(), r[3]) for r in rows}
+        info = self.library.genre_info(self.model_version)
         me = info.get(track_id, ("", "", ""))
         keep = np.ones(len(self.ids), dtype=bool)
         for i, t in enumerate(self.ids):

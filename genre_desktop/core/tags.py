@@ -30,30 +30,159 @@ from mutagen.wave import WAVE
 from genre_desktop.core import audio
 from genre_desktop.errors import DecodeError, TagReadError, TagWriteError, UnsupportedFormatError
 
-# mutagen type -> (our format name, tag family)
-KINDS: dict[type, tuple[str, str]] = {
-    MP3: ("mp3", "id3"),
-    WAVE: ("wav", "id3"),
-    AIFF: ("aiff", "id3"),
-    FLAC: ("flac", "vorbis"),
-    OggVorbis: ("ogg", "vorbis"),
-    OggOpus: ("opus", "vorbis"),
-    MP4: ("m4a", "mp4"),
-}
-
-BY_FORMAT: dict[str, type] = {fmt: cls for cls, (fmt, _) in KINDS.items()}
-
-# The one field table: field -> key per tag family (as beets' mediafile does it).
-FIELDS: dict[str, dict[str, str]] = {
-    "title": {"id3": "TIT2", "vorbis": "title", "mp4": "\xa9nam"},
-    "artist": {"id3": "TPE1", "vorbis": "artist", "mp4": "\xa9ART"},
-    "album": {"id3": "TALB", "vorbis": "album", "mp4": "\xa9alb"},
-    "genre": {"id3": "TCON", "vorbis": "genre", "mp4": "\xa9gen"},
-}
-
 # ID3v2.3 has no multi-value text frames: values are joined with this (Picard's default).
 ID3V23_SEPARATOR = "/"
 TMP_SUFFIX = ".gdtmp"
+
+
+def _number(text: str) -> int:
+    """'3', '3/12', '03' -> 3; anything else -> 0."""
+    head = str(text).split("/")[0].strip()
+    return int(head) if head.isdigit() else 0
+
+
+class TagFamily:
+    """One way of storing tags (as Picard's formats/ and mediafile's StorageStyles): the
+    keys of every field we read or write, and how genres are set and saved."""
+
+    name = ""
+    keys: dict[str, str] = {}
+
+    def text(self, tags: Any, field: str) -> list[str]:
+        raise NotImplementedError
+
+    def number(self, tags: Any, field: str) -> int:
+        values = self.text(tags, field)
+        return _number(values[0]) if values else 0
+
+    def flag(self, tags: Any, field: str) -> bool:
+        values = self.text(tags, field)
+        return bool(values) and values[0].strip().lower() in ("1", "true", "yes")
+
+    def set_genres(self, tags: Any, genres: list[str]) -> None:
+        key = self.keys["genre"]
+        if key in tags:
+            del tags[key]
+        if genres:
+            tags[key] = list(genres)
+
+    def save(self, f: mutagen.FileType, path: str, id3_version: int) -> None:
+        f.save(path)
+
+    def expected_genres(self, genres: list[str], id3_version: int) -> list[str]:
+        """How `genres` read back after a write."""
+        return list(genres)
+
+
+class ID3Tags(TagFamily):
+    name = "id3"
+    keys = {
+        "title": "TIT2",
+        "artist": "TPE1",
+        "album": "TALB",
+        "genre": "TCON",
+        "album_artist": "TPE2",
+        "track": "TRCK",
+        "disc": "TPOS",
+        "year": "TDRC",
+        "compilation": "TCMP",
+    }
+
+    def text(self, tags: Any, field: str) -> list[str]:
+        frame = tags.get(self.keys[field])
+        if frame is None:
+            return []
+        if field == "genre" and isinstance(frame, TCON):
+            return [g for g in frame.genres if g]  # resolves ID3v1 numeric '(17)' style
+        return [str(t) for t in frame.text if str(t)]
+
+    def set_genres(self, tags: Any, genres: list[str]) -> None:
+        tags.delall("TCON")
+        if genres:
+            # v2.4 keeps the list (null-separated); v2.3 save joins with ID3V23_SEPARATOR
+            tags.add(TCON(encoding=3, text=list(genres)))
+
+    def save(self, f: mutagen.FileType, path: str, id3_version: int) -> None:
+        kwargs: dict[str, Any] = {"v2_version": id3_version}
+        if id3_version == 3:
+            kwargs["v23_sep"] = ID3V23_SEPARATOR
+        if isinstance(f, MP3):
+            id3: Any = f.tags
+            id3.save(path, v1=1, **kwargs)  # an ID3v1 tag, if present, is kept in step
+        else:
+            f.save(path, **kwargs)
+
+    def expected_genres(self, genres: list[str], id3_version: int) -> list[str]:
+        if id3_version == 3 and len(genres) > 1:
+            return [ID3V23_SEPARATOR.join(genres)]
+        return list(genres)
+
+
+class VorbisTags(TagFamily):
+    name = "vorbis"
+    keys = {
+        "title": "title",
+        "artist": "artist",
+        "album": "album",
+        "genre": "genre",  # one GENRE= field per value
+        "album_artist": "albumartist",
+        "track": "tracknumber",
+        "disc": "discnumber",
+        "year": "date",
+        "compilation": "compilation",
+    }
+
+    def text(self, tags: Any, field: str) -> list[str]:
+        return [v for v in tags.get(self.keys[field], []) if v]
+
+
+class MP4Tags(TagFamily):
+    name = "mp4"
+    keys = {
+        "title": "\xa9nam",
+        "artist": "\xa9ART",
+        "album": "\xa9alb",
+        "genre": "\xa9gen",
+        "album_artist": "aART",
+        "track": "trkn",
+        "disc": "disk",
+        "year": "\xa9day",
+        "compilation": "cpil",
+    }
+
+    def text(self, tags: Any, field: str) -> list[str]:
+        raw = tags.get(self.keys[field], [])
+        if field in ("track", "disc"):
+            return [str(v[0]) for v in raw if isinstance(v, tuple) and v and v[0]]
+        if field == "compilation":
+            return ["1"] if raw is True or (isinstance(raw, list) and any(raw)) else []
+        values = [str(v) for v in raw if v]
+        if field == "genre" and not values and "gnre" in tags:  # numeric iTunes genre
+            values = [g for g in TCON(text=[f"({int(tags['gnre'][0]) - 1})"]).genres if g]
+        return values
+
+    def set_genres(self, tags: Any, genres: list[str]) -> None:
+        for key in ("\xa9gen", "gnre"):  # one genre field, no stale numeric one
+            if key in tags:
+                del tags[key]
+        if genres:
+            tags["\xa9gen"] = list(genres)
+
+
+FAMILIES: dict[str, TagFamily] = {fam.name: fam for fam in (ID3Tags(), VorbisTags(), MP4Tags())}
+
+# mutagen type (sniffed from the content) -> (our format name, its tag family)
+KINDS: dict[type, tuple[str, TagFamily]] = {
+    MP3: ("mp3", FAMILIES["id3"]),
+    WAVE: ("wav", FAMILIES["id3"]),
+    AIFF: ("aiff", FAMILIES["id3"]),
+    FLAC: ("flac", FAMILIES["vorbis"]),
+    OggVorbis: ("ogg", FAMILIES["vorbis"]),
+    OggOpus: ("opus", FAMILIES["vorbis"]),
+    MP4: ("m4a", FAMILIES["mp4"]),
+}
+
+BY_FORMAT: dict[str, type] = {fmt: cls for cls, (fmt, _) in KINDS.items()}
 
 
 @dataclass
@@ -69,6 +198,11 @@ class TrackTags:
     sample_rate: int = 0
     channels: int = 0
     codec: str = ""
+    album_artist: str = ""
+    track_number: int = 0
+    disc_number: int = 0
+    year: str = ""
+    compilation: bool = False
 
     @property
     def genre(self) -> str:
@@ -103,36 +237,13 @@ def _open(path: str | os.PathLike[str]) -> mutagen.FileType:
     return f
 
 
-def _family(f: mutagen.FileType) -> str:
+def _family(f: mutagen.FileType) -> TagFamily:
     return KINDS[type(f)][1]
 
 
 def _id3(f: mutagen.FileType) -> ID3 | None:
     tags = f.tags
     return tags if isinstance(tags, ID3) else None
-
-
-def _get(f: mutagen.FileType, name: str) -> list[str]:
-    fam = _family(f)
-    key = FIELDS[name][fam]
-    tags = f.tags
-    if tags is None:
-        return []
-    if fam == "id3":
-        frame = tags.get(key)
-        if frame is None:
-            return []
-        if name == "genre" and isinstance(frame, TCON):
-            return [g for g in frame.genres if g]  # resolves ID3v1 numeric '(17)' style
-        return [str(t) for t in frame.text if str(t)]
-    if fam == "vorbis":
-        return [v for v in tags.get(key, []) if v]
-    values = [str(v) for v in tags.get(key, []) if v]
-    if name == "genre" and not values and "gnre" in tags:  # numeric iTunes genre
-        from mutagen.id3 import TCON as _T
-
-        values = [g for g in _T(text=[f"({int(tags['gnre'][0]) - 1})"]).genres if g]
-    return values
 
 
 def read(path: str | os.PathLike[str]) -> TrackTags:
@@ -143,12 +254,19 @@ def read(path: str | os.PathLike[str]) -> TrackTags:
     codec = ""
     if fmt == "m4a":
         codec = "ALAC" if "alac" in str(getattr(info, "codec", "")).lower() else "AAC"
+    fam = _family(f)
+    t: Any = f.tags if f.tags is not None else {}
     tags = TrackTags(
         format=fmt,
-        title="; ".join(_get(f, "title")),
-        artist="; ".join(_get(f, "artist")),
-        album="; ".join(_get(f, "album")),
-        genres=_get(f, "genre"),
+        title="; ".join(fam.text(t, "title")),
+        artist="; ".join(fam.text(t, "artist")),
+        album="; ".join(fam.text(t, "album")),
+        genres=fam.text(t, "genre"),
+        album_artist="; ".join(fam.text(t, "album_artist")),
+        track_number=fam.number(t, "track"),
+        disc_number=fam.number(t, "disc"),
+        year=(fam.text(t, "year") or [""])[0][:4],
+        compilation=fam.flag(t, "compilation"),
         duration=float(getattr(info, "length", 0.0) or 0.0),
         sample_rate=int(getattr(info, "sample_rate", 0) or 0),
         channels=int(getattr(info, "channels", 0) or 0),
@@ -157,44 +275,6 @@ def read(path: str | os.PathLike[str]) -> TrackTags:
     if tags.duration <= 0:
         raise TagReadError("no audio in file (length 0)", path)
     return tags
-
-
-def _set_genres(f: mutagen.FileType, genres: list[str], id3_version: int) -> None:
-    fam = _family(f)
-    if f.tags is None:
-        f.add_tags()
-    tags: Any = f.tags
-    if fam == "id3":
-        tags.delall("TCON")
-        if genres:
-            # v2.4 keeps the list (null-separated); v2.3 save joins with ID3V23_SEPARATOR
-            tags.add(TCON(encoding=3, text=list(genres)))
-    elif fam == "vorbis":
-        if "genre" in tags:
-            del tags["genre"]
-        if genres:
-            tags["genre"] = list(genres)  # one GENRE= field per value
-    else:
-        for key in ("\xa9gen", "gnre"):  # one genre field, no stale numeric one
-            if key in tags:
-                del tags[key]
-        if genres:
-            tags["\xa9gen"] = list(genres)
-
-
-def _save(f: mutagen.FileType, path: str, id3_version: int) -> None:
-    fam = _family(f)
-    if fam == "id3":
-        kwargs = {"v2_version": id3_version}
-        if id3_version == 3:
-            kwargs["v23_sep"] = ID3V23_SEPARATOR  # type: ignore[assignment]
-        if isinstance(f, MP3):
-            id3: Any = f.tags
-            id3.save(path, v1=1, **kwargs)  # an ID3v1 tag, if present, is kept in step
-        else:
-            f.save(path, **kwargs)
-    else:
-        f.save(path)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -261,8 +341,11 @@ def write_genres(
         shutil.copyfile(p, tmp)
         shutil.copymode(p, tmp)
         f = _open(tmp)
-        _set_genres(f, genres, id3_version)
-        _save(f, str(tmp), id3_version)
+        if f.tags is None:
+            f.add_tags()
+        fam = _family(f)
+        fam.set_genres(f.tags, genres)
+        fam.save(f, str(tmp), id3_version)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         _verify(tmp, p, before_tags, before_audio, genres, id3_version)
@@ -291,21 +374,19 @@ def write_genres(
     return _stat_sig(p.stat())
 
 
-def family_of(fmt: str) -> str:
-    """'id3', 'vorbis' or 'mp4' for one of our format names ('mp3', 'flac', ...)."""
+def family_of(fmt: str) -> TagFamily:
+    """The tag family of one of our format names ('mp3', 'flac', ...)."""
     return next(fam for f, fam in KINDS.values() if f == fmt)
 
 
-def reads_as_written(now: list[str], genres: list[str], fmt_family: str) -> bool:
+def reads_as_written(now: list[str], genres: list[str], fam: TagFamily) -> bool:
     """Whether a file's genres are what a write of `genres` leaves, in either ID3 version."""
-    return now in (expected_genres(genres, fmt_family, 4), expected_genres(genres, fmt_family, 3))
+    return now in (fam.expected_genres(genres, 4), fam.expected_genres(genres, 3))
 
 
-def expected_genres(genres: list[str], fmt_family: str, id3_version: int) -> list[str]:
+def expected_genres(genres: list[str], fam: TagFamily, id3_version: int) -> list[str]:
     """How `genres` read back after a write: ID3v2.3 holds one joined value."""
-    if fmt_family == "id3" and id3_version == 3 and len(genres) > 1:
-        return [ID3V23_SEPARATOR.join(genres)]
-    return list(genres)
+    return fam.expected_genres(genres, id3_version)
 
 
 def _verify(

@@ -1,0 +1,139 @@
+"""The write session: the one way any front end writes genres (beets' ImportSession).
+
+    with WriteSession(library, BatchKind.RETAG, resume_key=key) as session:
+        for track in ...:
+            if track.path in session.settled:     # done by an interrupted run of the same job
+                continue
+            result = session.write(track.path, new, expect=..., old=track.genres)
+        session.finish()                          # the batch is complete
+
+It takes the library's write lock (a second writer waits `wait` seconds, then gets one
+clear BusyError, the same everywhere), settles changes a dead process left 'planned',
+begins the batch at the first write or resumes the unfinished batch with the same resume
+key (so one batch, and one undo, covers a job however often it was interrupted), writes
+through the journal and settles the batch. `undo` restores a batch the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from genre_desktop.core import journal
+from genre_desktop.core.journal import ChangeResult
+from genre_desktop.core.library import Library
+from genre_desktop.core.lock import WriteLock
+from genre_desktop.core.records import Batch, BatchKind, BatchState, ChangeState
+from genre_desktop.errors import BusyError
+
+
+def lock_path(library: Library) -> Path:
+    return library.path.with_name("write.lock")
+
+
+class WriteSession:
+    def __init__(
+        self,
+        library: Library,
+        kind: BatchKind,
+        *,
+        resume_key: str = "",
+        description: str = "",
+        id3_version: int = 4,
+        wait: float = 0.0,
+    ) -> None:
+        self.library = library
+        self.kind = BatchKind(kind)
+        self.resume_key = resume_key
+        self.description = description
+        self.id3_version = id3_version
+        self.wait = wait
+        self.batch_id: int | None = None
+        self.settled: set[str] = set()  # paths the resumed batch already settled
+        self.recovered = 0
+        self._lock = WriteLock(lock_path(library))
+        self._held = False
+
+    # -- lock ----------------------------------------------------------------------------
+    def __enter__(self) -> WriteSession:
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                self._lock.acquire()
+                break
+            except BusyError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.2)
+        self._held = True
+        self.recovered = journal.recover(self.library)
+        if self.resume_key:
+            found = self.library.open_batch(self.kind, self.resume_key)
+            if found is not None:
+                self.batch_id = found.id
+                self.settled = self.library.changed_paths(found.id)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+        self._held = False
+
+    # -- writing -------------------------------------------------------------------------
+    def _batch(self) -> int:
+        if not self._held:
+            raise RuntimeError("a WriteSession writes only inside `with`")
+        if self.batch_id is None:
+            self.batch_id = self.library.begin_batch(
+                self.kind, self.description, resume_key=self.resume_key
+            )
+        return self.batch_id
+
+    def write(
+        self,
+        path: str,
+        new: list[str],
+        *,
+        expect: tuple[int, int] | None = None,
+        old: list[str] | None = None,
+    ) -> ChangeResult:
+        """Write one file's genres through the journal; never raises for a bad file."""
+        result = journal.apply_change(
+            self.library,
+            self._batch(),
+            path,
+            new,
+            expect=expect,
+            id3_version=self.id3_version,
+            old=old,
+        )
+        self.settled.add(path)
+        return result
+
+    def finish(self) -> int | None:
+        """The job is complete: close its batch (also an interrupted one that had nothing
+        left to write). Returns the batch id, or None when nothing was ever written."""
+        if self.batch_id is not None:
+            self.library.set_batch_state(self.batch_id, BatchState.DONE)
+        return self.batch_id
+
+    # -- undo ----------------------------------------------------------------------------
+    def undo(self, batch_id: int | None = None) -> tuple[Batch | None, list[ChangeResult]]:
+        """Restore the genres a batch wrote (default: the newest not undone yet). Returns
+        (the batch undone, or None when there is nothing to undo; the results)."""
+        if not self._held:
+            raise RuntimeError("a WriteSession writes only inside `with`")
+        target = (
+            journal.last_undoable(self.library)
+            if batch_id is None
+            else self.library.batch(batch_id)
+        )
+        if target is None:
+            return None, []
+        undo_id, results = journal.undo_batch(self.library, target.id, self.id3_version)
+        self.batch_id = undo_id
+        return target, results
+
+
+def restored(result: ChangeResult) -> bool:
+    """An undo result that leaves the file with its old genre (written now, or already)."""
+    return result.state == ChangeState.WRITTEN or result.already
