@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,46 +29,106 @@ from genre_desktop import APP_NAME, __version__
 from genre_desktop.config import Settings
 
 
+def relative_names(paths: list[str]) -> list[str]:
+    """Paths relative to their common folder, so same-named files in two folders differ."""
+    if not paths:
+        return []
+    try:
+        root = os.path.commonpath([os.path.dirname(p) for p in paths])
+    except ValueError:  # different drives on Windows
+        return list(paths)
+    return [os.path.relpath(p, root) if root else p for p in paths]
+
+
 class ApplyDialog(QDialog):
-    """Lists every change before anything is written."""
+    """Lists every change before anything is written, one checkbox a file, and says which
+    files are kept as they are and why."""
 
     def __init__(
         self,
         changes: list[tuple[str, list[str], list[str], float | None]],
         parent: QWidget | None = None,
+        kept: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Apply genres")
-        self.resize(760, 420)
+        self.resize(820, 460)
         layout = QVBoxLayout(self)
+        kept = kept or []
         n = len(changes)
-        layout.addWidget(
-            QLabel(
-                f"Write the genre into {n} file{'s' if n != 1 else ''}? Everything else in the files stays as it is; Undo Last Apply (Ctrl+Z) restores them."
-            )
+        self.intro = QLabel(
+            "Tick the files to write. Only the genre tag changes; Undo (Ctrl+Z) restores "
+            "each file's previous genre."
+            + (f" {len(kept)} other file(s) are kept as they are." if kept else "")
         )
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        names = relative_names([c[0] for c in changes] + [k[0] for k in kept])
         table = QTableWidget(n, 4)
         table.setHorizontalHeaderLabels(["File", "Now", "Will be", "Confidence"])
         for i, (path, old, new, conf) in enumerate(changes):
-            table.setItem(i, 0, QTableWidgetItem(os.path.basename(path)))
-            table.item(i, 0).setToolTip(path)
+            item = QTableWidgetItem(names[i])
+            item.setToolTip(path)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            table.setItem(i, 0, item)
             table.setItem(i, 1, QTableWidgetItem("; ".join(old) or "(none)"))
             table.setItem(i, 2, QTableWidgetItem("; ".join(new) or "(none)"))
             table.setItem(i, 3, QTableWidgetItem("your choice" if conf is None else f"{conf:.0%}"))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
+        table.itemChanged.connect(lambda _: self._update_button())
         self.table = table
-        layout.addWidget(table)
+        tabs = QTabWidget()
+        tabs.addTab(table, f"Will change ({n})")
+        self.kept_table = QTableWidget(len(kept), 2)
+        self.kept_table.setHorizontalHeaderLabels(["File", "Why it is kept"])
+        for i, (path, why) in enumerate(kept):
+            item = QTableWidgetItem(names[n + i])
+            item.setToolTip(path)
+            self.kept_table.setItem(i, 0, item)
+            self.kept_table.setItem(i, 1, QTableWidgetItem(why))
+        self.kept_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.kept_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.kept_table.verticalHeader().setVisible(False)
+        tabs.addTab(self.kept_table, f"Kept as they are ({len(kept)})")
+        layout.addWidget(tabs)
+        row = QHBoxLayout()
+        for label, state in (
+            ("Tick all", Qt.CheckState.Checked),
+            ("Untick all", Qt.CheckState.Unchecked),
+        ):
+            b = QPushButton(label)
+            b.clicked.connect(lambda _=False, st=state: self._set_all(st))
+            row.addWidget(b)
+        row.addStretch()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            f"Write {n} genre{'s' if n != 1 else ''}"
-        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        row.addWidget(buttons)
+        layout.addLayout(row)
+        self._update_button()
+
+    def _set_all(self, state: Qt.CheckState) -> None:
+        for i in range(self.table.rowCount()):
+            self.table.item(i, 0).setCheckState(state)
+
+    def chosen(self) -> list[int]:
+        """Indices of the ticked changes."""
+        return [
+            i
+            for i in range(self.table.rowCount())
+            if self.table.item(i, 0).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _update_button(self) -> None:
+        k = len(self.chosen())
+        self.ok.setText(f"Write {k} genre{'s' if k != 1 else ''}")
+        self.ok.setEnabled(k > 0)
 
 
 class SettingsDialog(QDialog):
@@ -95,7 +159,8 @@ class SettingsDialog(QDialog):
         form.addRow("Minimum confidence:", self.threshold)
         form.addRow("MP3/WAV/AIFF tags:", self.id3)
         form.addRow("Analysis workers:", self.jobs)
-        form.addRow("Library folder:", data)
+        data.setToolTip("Where the analysis cache and the tag-change journal are kept")
+        form.addRow("Database folder:", data)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

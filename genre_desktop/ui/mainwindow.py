@@ -8,7 +8,16 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QPoint,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,17 +52,32 @@ from genre_desktop.ui.dialogs import ApplyDialog, SettingsDialog, about
 from genre_desktop.ui.models import (
     ANALYSING,
     COL_CONFIDENCE,
+    COL_TITLE,
+    COLUMNS,
+    DEFAULT_HIDDEN,
     ERROR,
+    KEPT,
     WAITING,
     WRITTEN,
     ConfidenceDelegate,
     Row,
+    Status,
     TrackFilter,
     TrackTableModel,
 )
 from genre_desktop.ui.widgets import DetailsPanel
 
 log = logging.getLogger(__name__)
+
+
+STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
+    ("All tracks", ()),
+    ("Will change", (Status.WILL_CHANGE,)),
+    ("Kept as they are", KEPT),
+    ("Written", (Status.WRITTEN,)),
+    ("Waiting", (Status.WAITING, Status.ANALYSING)),
+    ("Errors", (Status.ERROR,)),
+)
 
 
 class EmptyState(QLabel):
@@ -97,6 +121,8 @@ class MainWindow(QMainWindow):
         self._similarity: SimilarityIndex | None = None
         self._similarity_dirty = True
         self._analysis_started = 0.0
+        self._redo: list[tuple[str, list[str], list[str]]] = []
+        self.ask_before_quit = True  # warn about chosen genres not written yet
 
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -128,12 +154,38 @@ class MainWindow(QMainWindow):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
+        # the Title column takes the free width, the others keep theirs: every column
+        # fits at the default size and nothing becomes a wide empty strip when maximised
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # rows start in path order
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self.model.sort)
-        for col, width in enumerate((200, 130, 130, 56, 100, 100, 90, 90)):
-            header.resizeSection(col, width)
+        fm = self.fontMetrics()
+        for col, sample in enumerate(
+            (
+                "",
+                "Artist name here",
+                "Album name here",
+                "00:00",
+                "Genre in file",
+                "✎ Hip-Hop",
+                "Confidence",
+                "keep: not sure enough",
+                "~/Music/Artist/Album",
+                "01 - File name.flac",
+            )
+        ):
+            if col != COL_TITLE:
+                header.resizeSection(col, fm.horizontalAdvance(sample) + 24)
+        for col in DEFAULT_HIDDEN:
+            header.setSectionHidden(col, True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        self.view.doubleClicked.connect(lambda idx: self._play_or_pause(self._row_at(idx)))
         self.view.setItemDelegateForColumn(COL_CONFIDENCE, ConfidenceDelegate(self.model))
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
@@ -146,9 +198,16 @@ class MainWindow(QMainWindow):
         self.filter_genre.currentIndexChanged.connect(
             lambda _: self.proxy.set_genre(self.filter_genre.currentData() or "")
         )
+        self.filter_status = QComboBox()
+        for label, states in STATUS_FILTERS:
+            self.filter_status.addItem(label, states)
+        self.filter_status.currentIndexChanged.connect(
+            lambda _: self.proxy.set_status(self.filter_status.currentData() or ())
+        )
         filters = QHBoxLayout()
         filters.addWidget(self.filter_text, 1)
         filters.addWidget(self.filter_genre)
+        filters.addWidget(self.filter_status)
         table_page = QWidget()
         tl = QVBoxLayout(table_page)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -165,7 +224,7 @@ class MainWindow(QMainWindow):
         self.details.stop_requested.connect(self.stop_preview)
         self.details.seek_requested.connect(lambda f: self.player.seek(f) if self.player else None)
         self.details.volume_changed.connect(self._volume)
-        self.details.similar_play.connect(self.play_preview)
+        self.details.similar_play.connect(self._similar_activated)
         self.details.similar_select.connect(self.select_tracks)
         self.details.export_playlist.connect(self.export_playlist)
         self.details.volume.setValue(int(self.settings.volume * 100))
@@ -186,10 +245,15 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(240)
         self.progress.setVisible(False)
         self.progress_label = QLabel("")
+        self.errors_link = QLabel("")
+        self.errors_link.setTextFormat(Qt.TextFormat.RichText)
+        self.errors_link.linkActivated.connect(lambda _: self.show_errors())
+        self.errors_link.setVisible(False)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel_analysis)
         sb = self.statusBar()
+        sb.addPermanentWidget(self.errors_link)
         sb.addPermanentWidget(self.progress_label)
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
@@ -255,6 +319,17 @@ class MainWindow(QMainWindow):
             style.standardIcon(sp.SP_ArrowBack),
             "Restore the genres the last Apply changed",
         )
+        self.act_redo = self._action(
+            "Redo Apply",
+            self.redo_last,
+            QKeySequence.StandardKey.Redo,
+            style.standardIcon(sp.SP_ArrowForward),
+            "Write again the genres the last Undo restored",
+        )
+        self.act_redo.setEnabled(False)
+        self.act_errors = self._action(
+            "Show Files That Failed", self.show_errors, None, None, "List the unreadable files"
+        )
         self.act_settings = self._action(
             "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
         )
@@ -277,8 +352,10 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_quit)
         e = self.menuBar().addMenu("&Edit")
-        for a in (self.act_apply, self.act_apply_sel, self.act_undo):
+        for a in (self.act_apply, self.act_apply_sel, self.act_undo, self.act_redo):
             e.addAction(a)
+        e.addSeparator()
+        e.addAction(self.act_errors)
         e.addSeparator()
         e.addAction(self.act_settings)
         p = self.menuBar().addMenu("&Play")
@@ -333,16 +410,25 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.add_paths(paths)
 
+    def _start_folder(self) -> str:
+        """Where Add Folder/Files open: the last folder added, else the Music folder."""
+        last = QSettings().value("paths/last_added", "")
+        if isinstance(last, str) and last and os.path.isdir(last):
+            return last
+        music = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MusicLocation)
+        return music if music and os.path.isdir(music) else os.path.expanduser("~")
+
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a music folder")
+        folder = QFileDialog.getExistingDirectory(self, "Add a music folder", self._start_folder())
         if folder:
+            QSettings().setValue("paths/last_added", os.path.dirname(folder))
             self.add_paths([folder])
 
     def choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
             self,
             "Add music files",
-            "",
+            self._start_folder(),
             "Audio (*.mp3 *.flac *.ogg *.oga *.opus *.m4a *.mp4 *.wav *.aif *.aiff);;All files (*)",
         )
         if files:
@@ -421,13 +507,11 @@ class MainWindow(QMainWindow):
         for t in pending[: self.settings.effective_jobs]:
             self.model.set_status(t.id, ANALYSING)
         self._update_empty_state()
-        n_err = len(result.errors)
         msg = (
             f"{len(result.added)} new, {len(result.updated)} changed, {result.unchanged} unchanged"
         )
-        if n_err:
-            msg += f", {n_err} unreadable"
         self.statusBar().showMessage(msg, 8000)
+        self._update_errors()
         if pending:
             self.progress.setRange(0, len(pending))
             self.progress.setValue(0)
@@ -440,6 +524,42 @@ class MainWindow(QMainWindow):
         self.progress_label.setText(
             f"Analysing {done} of {total} · {rate:.1f} tracks/s · {int(left // 60)}:{int(left % 60):02d} left"
         )
+
+    def _update_errors(self) -> None:
+        """A lasting 'N files failed' link in the status bar that lists them."""
+        n = sum(1 for r in self.model.rows if r.status == ERROR)
+        self.errors_link.setVisible(n > 0)
+        self.errors_link.setText(
+            f"<a href='errors'>{n} file{'s' if n != 1 else ''} failed</a>" if n else ""
+        )
+        self.act_errors.setEnabled(n > 0)
+
+    def show_errors(self) -> None:
+        """Filter the table to the files that failed, and select the first."""
+        i = next(k for k, (label, _) in enumerate(STATUS_FILTERS) if label == "Errors")
+        self.filter_status.setCurrentIndex(i)
+        if self.proxy.rowCount():
+            self.view.selectRow(0)
+
+    def _row_at(self, proxy_index) -> int | None:
+        if not proxy_index.isValid():
+            return None
+        return self.model.rows[self.proxy.mapToSource(proxy_index).row()].track.id
+
+    def _column_menu(self, pos: QPoint) -> None:
+        """Right-click on the header: show or hide columns."""
+        from PySide6.QtWidgets import QMenu
+
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        for col, name in enumerate(COLUMNS):
+            a = menu.addAction(name)
+            a.setCheckable(True)
+            a.setChecked(not header.isSectionHidden(col))
+            a.setEnabled(col != COL_TITLE)
+            a.toggled.connect(lambda on, c=col: header.setSectionHidden(c, not on))
+        self._column_menu_widget = menu
+        menu.popup(header.mapToGlobal(pos))
 
     def _results(self, batch: list) -> None:
         for track_id, analysis, error in batch:
@@ -466,12 +586,10 @@ class MainWindow(QMainWindow):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
         took = time.perf_counter() - self._analysis_started
-        for r in self.model.rows:
-            if r.status in (WAITING, ANALYSING) and r.analysis is None and not r.error:
-                r.status = WAITING
-        self.model.layoutChanged.emit()
+        self.model.settle_unanalysed()
         self.progress_label.setText("Cancelled" if cancelled else f"Done in {took:.0f} s")
         self._refresh_genre_filter()
+        self._update_errors()
         if self._queued_paths and not cancelled:
             paths, self._queued_paths = self._queued_paths, []
             self.start_analysis(paths)
@@ -488,25 +606,44 @@ class MainWindow(QMainWindow):
         rows = self.selected_rows()
         self._show_details(rows[0] if rows else None)
 
+    def related_min_score(self) -> float:
+        """Cosine from which a neighbour counts as related (the model card measures it)."""
+        sim = self.card.raw.get("similarity", {}) if self.card else {}
+        return float(sim.get("related_min_score", 0.0))
+
+    def related(self, track_id: int, k: int = 10) -> list[tuple[int, float]]:
+        """Up to k related tracks of the library, best first (only those above the
+        measured threshold: four related songs are shown as four, not padded to ten)."""
+        floor = self.related_min_score()
+        return [
+            (n.track_id, n.score)
+            for n in self.similarity().query(track_id, k)
+            if n.score >= floor and self.model.row_of(n.track_id) is not None
+        ]
+
     def _show_details(self, row: Row | None) -> None:
         self.details.set_row(row)
         if row is None or row.analysis is None or self.card is None:
             self.details.set_similar([])
             return
-        index = self.similarity()
         items = []
-        for n in index.query(row.track.id, 10):
-            other = self.model.row_of(n.track_id)
-            if other is not None:
-                t = other.track
-                items.append(
-                    (
-                        n.track_id,
-                        n.score,
-                        f"{t.display_title} — {t.artist}" if t.artist else t.display_title,
-                    )
-                )
+        for tid, score in self.related(row.track.id):
+            other = self.model.row_of(tid)
+            assert other is not None
+            t = other.track
+            items.append(
+                (tid, score, f"{t.display_title} — {t.artist}" if t.artist else t.display_title)
+            )
         self.details.set_similar(items)
+
+    def _similar_activated(self, track_id: int) -> None:
+        """Double-click on a similar song: select it in the table and play it."""
+        current = self.details.row
+        self.select_tracks([track_id])
+        if self.player is not None:
+            self.play_preview(track_id)
+        elif current is not None and self.details.row is None:
+            self.details.set_row(current)
 
     def similarity(self) -> SimilarityIndex:
         assert self.card is not None
@@ -547,11 +684,12 @@ class MainWindow(QMainWindow):
             self, "Export as playlist", start, "M3U8 playlist (*.m3u8)"
         )
         if path:
-            write_playlist(
-                Path(path),
-                [row.track.path]
-                + [r.track.path for r in (self.model.row_of(i) for i in ids) if r is not None],
-            )
+            others = [r.track for r in (self.model.row_of(i) for i in ids) if r is not None]
+            try:
+                write_playlist(Path(path), [row.track, *others])
+            except OSError as exc:
+                QMessageBox.warning(self, "Export as playlist", f"Not saved: {exc}")
+                return
             self.statusBar().showMessage(f"Playlist saved: {path}", 6000)
 
     def _genre_chosen(self, track_id: int, genres: list[str] | None) -> None:
@@ -562,9 +700,10 @@ class MainWindow(QMainWindow):
         self._apply([r for r in self.model.rows if r.target])
 
     def apply_selected(self) -> None:
-        self._apply([r for r in self.selected_rows() if r.target])
+        selected = self.selected_rows()
+        self._apply([r for r in selected if r.target], selected)
 
-    def _apply(self, rows: list[Row]) -> None:
+    def _apply(self, rows: list[Row], considered: list[Row] | None = None) -> None:
         if not rows:
             QMessageBox.information(
                 self, "Apply", "Nothing to write: no track is marked 'will change'."
@@ -579,11 +718,18 @@ class MainWindow(QMainWindow):
             )
             for r in rows
         ]
-        dialog = ApplyDialog(changes, self)
+        kept = [
+            (r.track.path, r.plan())
+            for r in (considered if considered is not None else self.model.rows)
+            if not r.target and r.analysis is not None
+        ]
+        dialog = ApplyDialog(changes, self, kept=kept)
         self._last_dialog = dialog
         if dialog.exec() != ApplyDialog.DialogCode.Accepted:
             return
-        self.write_changes(rows)
+        chosen = [rows[i] for i in dialog.chosen()]
+        if chosen:
+            self.write_changes(chosen)
 
     def write_changes(self, rows: list[Row]) -> None:
         """Write without asking (the dialog already did); results land on the rows."""
@@ -625,10 +771,38 @@ class MainWindow(QMainWindow):
         self._refresh_genre_filter()
 
     def _write_failed(self, message: str) -> None:
+        """Nothing was written (another writer holds the library, say): say so plainly."""
         self.act_apply.setEnabled(True)
-        self.statusBar().showMessage(f"Writing stopped: {message}", 10000)
+        self.act_undo.setEnabled(True)
+        self.statusBar().showMessage(f"Nothing written: {message}", 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Nothing written", message, parent=self)
+        self._last_dialog = box
+        box.open()  # not modal: the window stays usable
 
     def undo_last(self) -> None:
+        """Ask, then restore the genres of the last Apply (or batch command)."""
+        from genre_desktop.core import journal
+
+        target = journal.last_undoable(self.library)
+        if target is None:
+            self.statusBar().showMessage("Nothing to undo.", 5000)
+            return
+        n = target.counts.get("written", 0)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Undo",
+            f"Give {n} file{'s' if n != 1 else ''} back the genre {'they' if n != 1 else 'it'} had "
+            f"before {'this app' if target.kind == 'app' else 'the ' + target.kind + ' command'} "
+            "wrote? Files changed since then are left as they are.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        ok.setText(f"Undo {n} change{'s' if n != 1 else ''}")
+        self._last_dialog = box
+        box.exec()
+        if box.clickedButton() is not ok:
+            return
         self.act_undo.setEnabled(False)
         self.writer.submit(
             tasks.undo_last(self.settings.id3_version), self._undone, self._write_failed
@@ -641,23 +815,47 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Nothing to undo.", 5000)
             return
         by_path = {r.track.path: r for r in self.model.rows}
-        restored = 0
+        restored = skipped = 0
+        redo = []
         for res in results:
+            ok = res.state == "written" or (
+                res.state == "skipped" and res.reason == "already has this genre"
+            )
+            restored += ok
+            skipped += not ok
+            if ok:
+                redo.append((res.path, res.new, res.old))
             row = by_path.get(res.path)
             if row is None:
                 continue
             fresh = self.library.track(row.track.id)
             if fresh is not None:
                 row.track = fresh
-            if res.state == "failed" or (
-                res.state == "skipped" and res.reason != "already has this genre"
-            ):
-                self.model.set_status(row.track.id, ERROR, res.reason)
-            else:
-                restored += 1
+            if ok:
                 row.status = WAITING
                 self.model.set_analysis(row.track.id, row.analysis, None)
-        self.statusBar().showMessage(f"Undo: {restored} of {len(results)} file(s) restored.", 10000)
+        self._redo = redo
+        self.act_redo.setEnabled(bool(redo))
+        self.statusBar().showMessage(
+            f"Undo: {restored} of {len(results)} file(s) restored"
+            + (f", {skipped} left as they are (changed since, or unreadable)" if skipped else "")
+            + (". Ctrl+Shift+Z writes them again." if redo else "."),
+            10000,
+        )
+
+    def redo_last(self) -> None:
+        """Write again what the last Undo took back."""
+        redo, self._redo = self._redo, []
+        self.act_redo.setEnabled(False)
+        if not redo:
+            self.statusBar().showMessage("Nothing to redo.", 5000)
+            return
+        self.act_apply.setEnabled(False)
+        self.statusBar().showMessage(f"Writing {len(redo)} genre(s) again…")
+        jobs = [(path, old, new, None) for path, old, new in redo]
+        self.writer.submit(
+            tasks.apply_changes(jobs, self.settings.id3_version), self._written, self._write_failed
+        )
 
     # -- player ----------------------------------------------------------------------------------
     def _init_player(self) -> None:
@@ -711,7 +909,11 @@ class MainWindow(QMainWindow):
 
     def _tick(self) -> None:
         if self.player is not None and self.player.length:
-            self.details.set_position(self.player.position / self.player.length)
+            self.details.set_position(
+                self.player.position / self.player.length,
+                self.player.position,
+                self.player.length,
+            )
             if not self.player.playing:
                 self.details.set_playing(False)
 
@@ -747,7 +949,29 @@ class MainWindow(QMainWindow):
         s.setValue("window/header", self.view.horizontalHeader().saveState())
         s.sync()
 
+    def unapplied_choices(self) -> list[Row]:
+        return [r for r in self.model.rows if r.pending_choice]
+
     def closeEvent(self, event) -> None:
+        pending = self.unapplied_choices()
+        if pending and self.ask_before_quit:
+            n = len(pending)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Quit",
+                f"You chose a genre for {n} track{'s' if n != 1 else ''} that "
+                f"{'are' if n != 1 else 'is'} not written yet. Choices are not kept after you quit.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            quit_button = box.button(QMessageBox.StandardButton.Discard)
+            quit_button.setText("Quit without writing")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            self._last_dialog = box
+            box.exec()
+            if box.clickedButton() is not quit_button:
+                event.ignore()
+                return
         self.save_state()
         if self.analysis is not None:
             self.analysis.cancel()
@@ -760,16 +984,19 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def write_playlist(path: Path, tracks: list[str]) -> None:
-    """An M3U8 file; paths relative to the playlist's folder where possible."""
+def write_playlist(path: Path, tracks: list) -> None:
+    """An extended M3U8 playlist: `#EXTINF:seconds,Artist - Title` before each entry;
+    paths relative to the playlist's folder where it is near, absolute otherwise."""
     base = path.parent
     lines = ["#EXTM3U"]
     for t in tracks:
         try:
-            rel = os.path.relpath(t, base)
-            entry = t if rel.startswith("..") and os.path.isabs(t) and rel.count("..") > 3 else rel
+            rel = os.path.relpath(t.path, base)
+            entry = t.path if rel.startswith("..") and rel.count("..") > 3 else rel
         except ValueError:  # another drive on Windows
-            entry = t
+            entry = t.path
+        name = f"{t.artist} - {t.display_title}" if t.artist else t.display_title
+        lines.append(f"#EXTINF:{int(round(t.duration)) if t.duration else -1},{name}")
         lines.append(entry.replace(os.sep, "/") if not os.path.isabs(entry) else entry)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

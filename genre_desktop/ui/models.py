@@ -6,7 +6,9 @@ Rows are kept in a Python list in display order; sorting is done here with one k
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from genre_desktop.core import policy
 from genre_desktop.core.labels import display_name
-from genre_desktop.core.library import Analysis, Track
+from genre_desktop.core.records import Analysis, Track
 
 COLUMNS = (
     "Title",
@@ -33,6 +35,8 @@ COLUMNS = (
     "Predicted",
     "Confidence",
     "Status",
+    "Folder",
+    "File",
 )
 (
     COL_TITLE,
@@ -43,25 +47,48 @@ COLUMNS = (
     COL_PREDICTED,
     COL_CONFIDENCE,
     COL_STATUS,
-) = range(8)
+    COL_FOLDER,
+    COL_FILE,
+) = range(len(COLUMNS))
+# shown until the person picks columns (header context menu)
+DEFAULT_HIDDEN = (COL_FILE,)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
-WAITING, ANALYSING, ANALYSED, WILL_CHANGE, WRITTEN, ERROR = (
-    "waiting",
-    "analysing",
-    "analysed",
-    "will change",
-    "written",
-    "error",
+
+class Status(StrEnum):
+    """What the table says of a row: what has happened, or what Apply will do."""
+
+    WAITING = "waiting"
+    ANALYSING = "analysing…"
+    WILL_CHANGE = "will change"
+    KEEP_HAS_GENRE = "keep: has a genre"
+    KEEP_SAME = "keep: already this genre"
+    KEEP_UNSURE = "keep: not sure enough"
+    WRITTEN = "written"
+    ERROR = "error"
+
+
+WAITING, ANALYSING, WILL_CHANGE, WRITTEN, ERROR = (
+    Status.WAITING,
+    Status.ANALYSING,
+    Status.WILL_CHANGE,
+    Status.WRITTEN,
+    Status.ERROR,
 )
+KEPT = (Status.KEEP_HAS_GENRE, Status.KEEP_SAME, Status.KEEP_UNSURE)
+_KEEP_STATUS = {
+    policy.HAS_GENRE: Status.KEEP_HAS_GENRE,
+    policy.SAME: Status.KEEP_SAME,
+    policy.LOW_CONFIDENCE: Status.KEEP_UNSURE,
+}
 
 
 @dataclass
 class Row:
     track: Track
     analysis: Analysis | None = None
-    status: str = WAITING
+    status: Status = Status.WAITING
     error: str | None = None
     override: list[str] | None = None  # the person's choice, beats the prediction
     decision: policy.Decision | None = None
@@ -71,6 +98,30 @@ class Row:
         return display_name(self.analysis.genre) if self.analysis else ""
 
     @property
+    def pending_choice(self) -> bool:
+        """The person chose a genre that is not in the file yet."""
+        return self.override is not None and bool(self.target)
+
+    def plan(self) -> str:
+        """What Apply will do with this track, in a sentence (the details panel)."""
+        if self.status == Status.ERROR:
+            return "Nothing: the file could not be read."
+        if self.override is not None:
+            return (
+                f"Write {'; '.join(self.override)} (your choice)."
+                if self.target
+                else "Nothing: the file already has your choice."
+            )
+        if self.analysis is None:
+            return "Nothing yet: not analysed."
+        if self.status == Status.WRITTEN and not self.target:
+            return "Nothing: written."
+        if self.target:
+            return f"Write {'; '.join(self.target)}."
+        reason = self.decision.reason if self.decision else ""
+        return f"Keep the file as it is ({reason})." if reason else "Keep the file as it is."
+
+    @property
     def target(self) -> list[str]:
         """What Apply would write ([] = nothing)."""
         if self.override is not None:
@@ -78,6 +129,15 @@ class Row:
         if self.decision is not None and self.decision.kind == policy.WRITE:
             return self.decision.new
         return []
+
+
+def _short_folder(path: str) -> str:
+    """The file's folder, the home folder written as ~."""
+    folder = os.path.dirname(path)
+    home = os.path.expanduser("~")
+    if home and home != "~" and (folder == home or folder.startswith(home + os.sep)):
+        return "~" + folder[len(home) :]
+    return folder
 
 
 def _duration(seconds: float) -> str:
@@ -129,15 +189,16 @@ class TrackTableModel(QAbstractTableModel):
             if col == COL_GENRE:
                 return t.genre
             if col == COL_PREDICTED:
-                return (
-                    "; ".join(row.override) + " (your choice)"
-                    if row.override is not None
-                    else row.predicted
-                )
+                # the person's choice is marked by a pencil, so it fits the column
+                return "✎ " + "; ".join(row.override) if row.override is not None else row.predicted
             if col == COL_CONFIDENCE:
                 return f"{row.analysis.confidence:.0%}" if row.analysis else ""
             if col == COL_STATUS:
-                return row.status
+                return str(row.status)
+            if col == COL_FOLDER:
+                return _short_folder(t.path)
+            if col == COL_FILE:
+                return os.path.basename(t.path)
             return None
         if role == SORT_ROLE:
             return self._sort_key(row, col)
@@ -146,8 +207,10 @@ class TrackTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if row.error:
                 return f"{t.path}\n{row.error}"
-            if col == COL_STATUS and row.decision is not None and row.decision.reason:
-                return row.decision.reason
+            if col == COL_PREDICTED and row.override is not None:
+                return f"Your choice: {'; '.join(row.override)} (predicted: {row.predicted or '—'})"
+            if col == COL_STATUS:
+                return row.plan()
             return t.path
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and row.status == ERROR:
             return QColor(200, 40, 40)
@@ -172,7 +235,11 @@ class TrackTableModel(QAbstractTableModel):
             return t.genre.casefold()
         if col == COL_PREDICTED:
             return row.predicted
-        return row.status
+        if col == COL_FOLDER:
+            return os.path.dirname(t.path).casefold()
+        if col == COL_FILE:
+            return os.path.basename(t.path).casefold()
+        return str(row.status)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -220,12 +287,26 @@ class TrackTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def remove_ids(self, ids: set[int]) -> None:
-        if not ids:
-            return
-        self.beginResetModel()
-        self.rows = [r for r in self.rows if r.track.id not in ids]
+        """Remove rows with begin/endRemoveRows, one run of neighbours at a time (from the
+        end), so the selection and the proxy's persistent indexes of other rows survive."""
+        doomed = sorted((self._index[i] for i in ids if i in self._index), reverse=True)
+        while doomed:
+            last = first = doomed.pop(0)
+            while doomed and doomed[0] == first - 1:
+                first = doomed.pop(0)
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self.rows[first : last + 1]
+            self.endRemoveRows()
         self._reindex()
-        self.endResetModel()
+
+    def settle_unanalysed(self) -> None:
+        """After an analysis run: rows shown as 'analysing' that got no result go back to
+        'waiting'. Cells change, rows do not move: dataChanged, never a bare layoutChanged
+        (that leaves the proxy's persistent indexes dangling and crashes Qt)."""
+        for i, r in enumerate(self.rows):
+            if r.status == ANALYSING and r.analysis is None and not r.error:
+                r.status = WAITING
+                self._changed(i)
 
     def row_of(self, track_id: int) -> Row | None:
         i = self._index.get(track_id)
@@ -269,9 +350,14 @@ class TrackTableModel(QAbstractTableModel):
         if row.analysis is None:
             return
         row.decision = policy.decide(row.track, row.analysis, self.policy, self.min_confidence)
-        if row.status == WRITTEN and not row.target:
+        if row.status == Status.WRITTEN and not row.target:
             return
-        row.status = WILL_CHANGE if row.target else ANALYSED
+        if row.target:
+            row.status = Status.WILL_CHANGE
+        elif row.override is not None:
+            row.status = Status.KEEP_SAME
+        else:
+            row.status = _KEEP_STATUS.get(row.decision.kind, Status.KEEP_SAME)
 
     def _changed(self, i: int) -> None:
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
@@ -291,14 +377,23 @@ class TrackFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self._text = ""
         self._genre = ""
+        self._status: tuple[Status, ...] = ()
+
+    def _refilter(self, change) -> None:
+        # begin/endFilterChange: the current API (invalidateFilter is deprecated in Qt 6.10)
+        self.beginFilterChange()
+        change()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
-        self._text = text.casefold().strip()
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_text", text.casefold().strip()))
 
     def set_genre(self, genre: str) -> None:
-        self._genre = genre
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_genre", genre))
+
+    def set_status(self, statuses: tuple[Status, ...]) -> None:
+        """Only rows in one of these states (() = every row)."""
+        self._refilter(lambda: setattr(self, "_status", tuple(statuses)))
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -308,6 +403,8 @@ class TrackFilter(QSortFilterProxyModel):
         row = model.rows[source_row]
         t = row.track
         if self._genre and self._genre != row.predicted and self._genre not in t.genres:
+            return False
+        if self._status and row.status not in self._status:
             return False
         if self._text:
             hay = f"{t.title}\n{t.artist}\n{t.album}\n{t.path}".casefold()

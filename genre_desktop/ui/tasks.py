@@ -20,7 +20,10 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal,
 from genre_desktop.core import journal
 from genre_desktop.core.library import Library
 from genre_desktop.core.pipeline import Analyser, run_in_background
+from genre_desktop.core.records import BatchKind
 from genre_desktop.core.scan import Cancelled, Progress, scan
+from genre_desktop.core.session import WriteSession
+from genre_desktop.errors import GenreDesktopError
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +123,11 @@ class _Task(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:
-            log.error("background task failed: %s", traceback.format_exc())
-            self.signals.error.emit(str(exc))
+            if isinstance(exc, GenreDesktopError):  # busy library, unreadable database
+                self.signals.error.emit(exc.reason)
+            else:
+                log.error("background task failed: %s", traceback.format_exc())
+                self.signals.error.emit(str(exc))
         else:
             self.signals.done.emit(result)
 
@@ -166,22 +172,30 @@ class WriteWorker(QObject):
         return self.pool.waitForDone(ms)
 
 
+# the app waits this long for a command-line writer before it says the library is busy
+LOCK_WAIT_S = 2.0
+
+
 def apply_changes(
     changes: list[tuple[str, list[str], list[str], tuple[int, int] | None]], id3_version: int
-) -> Callable[[Library], tuple[int, list[journal.ChangeResult]]]:
-    """A WriteWorker job: write each (path, old, new, expected stat) as one batch."""
+) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
+    """A WriteWorker job: write each (path, old, new, expected stat) as one batch, through
+    the write session (the library's lock, the journal); BusyError if another writer holds
+    the lock."""
 
-    def job(library: Library) -> tuple[int, list[journal.ChangeResult]]:
-        journal.recover(library)
-        batch = library.begin_batch("app", f"{len(changes)} genre(s) from the app")
-        results = [
-            journal.apply_change(
-                library, batch, path, new, expect=expect, id3_version=id3_version, old=old
-            )
-            for path, old, new, expect in changes
-        ]
-        library.set_batch_state(batch, "done")
-        return batch, results
+    def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
+        with WriteSession(
+            library,
+            BatchKind.APP,
+            description=f"{len(changes)} genre(s) from the app",
+            id3_version=id3_version,
+            wait=LOCK_WAIT_S,
+        ) as session:
+            results = [
+                session.write(path, new, expect=expect, old=old)
+                for path, old, new, expect in changes
+            ]
+            return session.finish(), results
 
     return job
 
@@ -190,15 +204,10 @@ def undo_last(
     id3_version: int,
 ) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
     def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
-        journal.recover(library)
-        batches = [
-            b
-            for b in library.batches()
-            if b.kind != "undo" and b.state != "undone" and b.counts.get("written")
-        ]
-        if not batches:
-            return None, []
-        _, results = journal.undo_batch(library, batches[-1].id, id3_version=id3_version)
-        return batches[-1].id, results
+        with WriteSession(
+            library, BatchKind.UNDO, id3_version=id3_version, wait=LOCK_WAIT_S
+        ) as session:
+            target, results = session.undo()
+        return (target.id if target else None), results
 
     return job

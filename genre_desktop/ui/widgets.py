@@ -110,9 +110,17 @@ class DetailsPanel(QWidget):
         self.picker.setToolTip("Choose the genre to write, or type your own")
         self.picker.activated.connect(self._picked)
         self.picker.lineEdit().returnPressed.connect(self._typed)
+        self.plan = QLabel("")
+        self.plan.setWordWrap(True)
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c82828")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("In the file:", self.in_file)
         form.addRow("Predicted:", self.prediction)
-        form.addRow("Write:", self.picker)
+        form.addRow("Choose:", self.picker)
+        form.addRow("Apply will:", self.plan)
+        form.addRow(self.error)
         layout.addWidget(genre_box)
 
         chart_box = QGroupBox("How it sounds")
@@ -153,23 +161,30 @@ class DetailsPanel(QWidget):
         self.position.sliderReleased.connect(
             lambda: self.seek_requested.emit(self.position.value() / 1000)
         )
+        self.time = QLabel("0:00 / 0:00")
+        self.time.setMinimumWidth(self.fontMetrics().horizontalAdvance("00:00 / 00:00") + 6)
+        self.time.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        seek_row = QHBoxLayout()
+        seek_row.addWidget(self.position, 1)
+        seek_row.addWidget(self.time)
         self.player_note = QLabel("")
         self.player_note.setWordWrap(True)
         pl.addLayout(buttons)
-        pl.addWidget(self.position)
+        pl.addLayout(seek_row)
         pl.addWidget(self.player_note)
         layout.addWidget(player_box)
 
         sim_box = QGroupBox("Similar in your library")
         sl = QVBoxLayout(sim_box)
         self.similar = QListWidget()
-        self.similar.setToolTip("Double-click to hear a preview")
+        self.similar.setToolTip("Double-click to select the track and hear a preview")
+        self.similar.setMinimumHeight(self.fontMetrics().height() * 5)
         self.similar.itemDoubleClicked.connect(
             lambda item: self.similar_play.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         sb = QHBoxLayout()
         self.more_like_this = QPushButton("More like this")
-        self.more_like_this.setToolTip("Select these tracks in the table")
+        self.more_like_this.setToolTip("Select the related tracks in the table")
         self.more_like_this.clicked.connect(
             lambda: self.similar_select.emit(list(self._similar_ids))
         )
@@ -201,6 +216,11 @@ class DetailsPanel(QWidget):
                 and (w is not self.play_button or self._player_ok)
                 and (w is not self.stop_button or self._player_ok)
             )
+        self.error.setVisible(bool(row is not None and row.error))
+        self.error.setText(f"Could not read this file: {row.error}" if row and row.error else "")
+        self.plan.setText(row.plan() if row is not None else "")
+        if row is not None and row.analysis is None:
+            self.picker.setEnabled(False)  # nothing to correct before there is a prediction
         if row is None:
             self.title.setText("No track selected")
             self.subtitle.setText("Select a track to see how it sounds.")
@@ -222,7 +242,7 @@ class DetailsPanel(QWidget):
             self.chart.set_probabilities(ranked)
             self.tags.setText("Sounds like: " + ", ".join(t for t, _ in a.tags) if a.tags else "")
         else:
-            self.prediction.setText(row.error or "not analysed yet")
+            self.prediction.setText("—" if row.error else "not analysed yet")
             self.chart.set_probabilities([])
             self.tags.setText("")
         self.picker.blockSignals(True)
@@ -242,12 +262,18 @@ class DetailsPanel(QWidget):
         self.similar.clear()
         self._similar_ids = [i for i, _, _ in items]
         for tid, score, label in items:
-            item = QListWidgetItem(f"{score:.2f}  {label}")
+            # a match in percent: cosine 0 (unrelated) .. 1 (the same sound)
+            item = QListWidgetItem(f"{max(0.0, score):.0%}  {label}")
+            item.setToolTip(f"similarity {score:.2f} (cosine of the audio embeddings)")
             item.setData(Qt.ItemDataRole.UserRole, tid)
             self.similar.addItem(item)
         if not items and self.row is not None:
             self.similar.addItem(
-                QListWidgetItem("Nothing yet: similar songs appear once tracks are analysed.")
+                QListWidgetItem(
+                    "Nothing close enough in your library yet."
+                    if self.row.analysis is not None
+                    else "Similar songs appear once this track is analysed."
+                )
             )
         has = bool(items)
         self.more_like_this.setEnabled(has)
@@ -293,6 +319,12 @@ class DetailsPanel(QWidget):
             self.play_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
             self.play_button.setText("Play")
 
-    def set_position(self, fraction: float) -> None:
+    def set_position(self, fraction: float, elapsed: float = 0.0, total: float = 0.0) -> None:
         if not self.position.isSliderDown():
             self.position.setValue(int(fraction * 1000))
+        self.time.setText(f"{_clock(elapsed)} / {_clock(total)}")
+
+
+def _clock(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 60}:{s % 60:02d}"

@@ -33,6 +33,7 @@ def window(qtbot, tmp_path):
         config.Settings(jobs=2, policy="overwrite", min_confidence=0.0), data_dir=tmp_path / "data"
     )
     qtbot.addWidget(w)
+    w.ask_before_quit = False  # tests that check the question answer it themselves
     w.show()
     yield w
     w.close()
@@ -60,6 +61,16 @@ def drop(window, paths):
     )
     QApplication.sendEvent(window, event)
     assert event.isAccepted()
+
+
+def answer(window, button: str, delay: int = 300) -> None:
+    """Click a button of the question the window is about to ask (QMessageBox)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QTimer.singleShot(
+        delay,
+        lambda: window._last_dialog.button(getattr(QMessageBox.StandardButton, button)).click(),
+    )
 
 
 def wait_idle(qtbot, window, timeout=120_000):
@@ -105,6 +116,7 @@ def test_dropped_folder_is_listed_analysed_applied_and_undone(
     for r in good:
         assert got[r.track.path] == r.predicted
 
+    answer(window, "Ok")
     window.undo_last()
     qtbot.waitUntil(lambda: all(r.track.genres == ["Old Genre"] for r in good), timeout=30_000)
     out = subprocess.run(
@@ -259,13 +271,21 @@ def test_rescan_shows_renamed_removed_and_new_files(qtbot, window, tmp_path, mus
     assert all(r.analysis is not None for r in rows.values())
 
 
-def test_playlist_export_uses_relative_paths(tmp_path):
+def test_playlist_export_is_extended_m3u_with_relative_paths(tmp_path):
+    from genre_desktop.core.records import Track
+
     (tmp_path / "music").mkdir()
     out = tmp_path / "list.m3u8"
-    write_playlist(out, [str(tmp_path / "music" / "a.flac"), str(tmp_path / "music" / "b é.mp3")])
+    a = Track(
+        1, str(tmp_path / "music" / "a.flac"), 1, 1, duration=61.4, title="Song A", artist="X"
+    )
+    b = Track(2, str(tmp_path / "music" / "b é.mp3"), 1, 1, duration=0.0)
+    write_playlist(out, [a, b])
     assert out.read_text(encoding="utf-8").splitlines() == [
         "#EXTM3U",
+        "#EXTINF:61,X - Song A",
         "music/a.flac",
+        "#EXTINF:-1,b é",
         "music/b é.mp3",
     ]
 
