@@ -20,6 +20,8 @@ from genre_desktop import APP_ID
 from genre_desktop.errors import GenreDesktopError
 
 POLICIES = ("keep", "overwrite")  # core.policy.Policy's values (config imports no core)
+PER = ("album", "track")  # core.albums.Per's values
+POOLINGS = ("mean", "log-mean")
 
 
 class ConfigError(GenreDesktopError):
@@ -36,6 +38,8 @@ class Settings:
     jobs: int = 0  # analysis workers; 0 = one per core
     preview_seconds: float = 20.0
     volume: float = 0.8
+    per: str = "album"  # the album's tracks pooled decide its genre, or each track alone
+    album_pooling: str = "mean"  # how an album's track probabilities are pooled (measured)
 
     def validate(self) -> Settings:
         if self.policy not in POLICIES:
@@ -46,6 +50,12 @@ class Settings:
             raise ConfigError(f"id3_version must be 3 or 4, not {self.id3_version}")
         if self.jobs < 0:
             raise ConfigError(f"jobs must be 0 (automatic) or more, not {self.jobs}")
+        if self.per not in PER:
+            raise ConfigError(f"per must be one of {', '.join(PER)}, not {self.per!r}")
+        if self.album_pooling not in POOLINGS:
+            raise ConfigError(
+                f"album_pooling must be one of {', '.join(POOLINGS)}, not {self.album_pooling!r}"
+            )
         if not 0.0 <= self.volume <= 1.0:
             raise ConfigError(f"volume must be between 0 and 1, not {self.volume}")
         return self

@@ -9,6 +9,7 @@ from enum import StrEnum
 class ErrorKind(StrEnum):
     """What went wrong, in a word: summaries group failures by this, never by their text."""
 
+    UNREADABLE = "file could not be read"
     UNSUPPORTED = "not audio or unsupported"
     DECODE = "audio could not be decoded"
     TAG_READ = "tags could not be read"

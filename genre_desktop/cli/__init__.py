@@ -22,8 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="genre-desktop",
-        description="Classify, tag and explore a music collection by how it sounds. Without a command, the app opens.",
-        epilog="Exit codes: 0 ok, 1 nothing succeeded, 2 usage, 3 library busy, 130 interrupted.",
+        usage="genre-desktop [FOLDER_OR_FILE ...]\n       genre-desktop COMMAND [options] PATH ...",
+        description="Classify, tag and explore a music collection by how it sounds. Without a "
+        "command the app opens; `genre-desktop FOLDER...` opens it and adds those folders or files.",
+        epilog="Exit codes: 0 ok, 1 nothing succeeded, 2 usage, 3 library busy, 130 interrupted. "
+        "Writing commands (retag, tags --set-genre on several files, undo) ask first on a "
+        "terminal; elsewhere they need --yes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", "-V", action="version", version=f"genre-desktop {__version__}")
     parser.add_argument(

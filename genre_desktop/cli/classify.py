@@ -1,13 +1,31 @@
-"""`genre-desktop classify PATH... [--json]`: the genre of each file, from the audio."""
+"""`genre-desktop classify PATH... [--json]`: the genre of each file, from the audio.
+
+Rows are printed as files are done (an album's rows together, once all its tracks are
+analysed, since its genre pools them), with a progress bar on a terminal; Ctrl-C keeps what
+is done and prints it."""
 
 from __future__ import annotations
 
 import sys
 
-from genre_desktop.cli.common import EXIT, emit_json, load_settings_or_exit, open_library, table
+from genre_desktop.cli.common import (
+    EXIT,
+    ProgressBar,
+    display_path,
+    emit_json,
+    fit_widths,
+    load_settings_or_exit,
+    middle_cut,
+    open_library,
+    path_cut,
+    terminal_width,
+)
+from genre_desktop.core import albums
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.pipeline import Analyser, Outcome, tracks_for
 from genre_desktop.errors import ModelError
+
+HEADERS = ("file", "genre", "conf.", "runner-up", "album genre", "sounds like")
 
 
 def register(sub, common) -> None:
@@ -22,61 +40,143 @@ def register(sub, common) -> None:
         type=int,
         help="parallel analysis processes (default: config, else one per core)",
     )
+    p.add_argument(
+        "--per",
+        choices=[p.value for p in albums.Per],
+        help="pool each album's tracks (default, from the config) or judge each track alone",
+    )
     p.set_defaults(func=run)
 
 
-def outcome_record(o: Outcome) -> dict:
+def outcome_record(o: Outcome, verdict: albums.Verdict | None = None) -> dict:
     if o.analysis is None:
         return {"path": o.track.path, "error": o.error or "analysis failed"}
     a = o.analysis
+    album = verdict.album if verdict else None
     return {
         "path": o.track.path,
         "genre": display_name(a.genre),
         "confidence": round(a.confidence, 4),
         "probabilities": {display_name(k): round(v, 4) for k, v in a.ranked()},
         "tags": [t for t, _ in a.tags],
+        "album_genre": display_name(album.genre) if album else None,
+        "album_confidence": round(album.confidence, 4) if album else None,
+        "album_tracks": album.tracks if album else None,
+        "follows_album": bool(verdict and verdict.follows and album),
         "cached": o.cached,
     }
 
 
+class _Rows:
+    """Prints rows as they come: JSON Lines, or table rows sized to the terminal once."""
+
+    def __init__(self, args, bar: ProgressBar) -> None:
+        self.args = args
+        self.bar = bar
+        self.widths: list[int] | None = None
+        self.started = False
+        self.columns = len(HEADERS)
+
+    def error(self, path: str, reason: str) -> None:
+        if self.args.json:
+            emit_json({"path": path, "error": reason})
+        else:
+            self.bar.print(f"{display_path(path, self.args.paths)}: {reason}", err=True)
+
+    def row(self, rec: dict) -> None:
+        if self.args.json:
+            emit_json(rec)
+            return
+        ranked = list(rec["probabilities"].items())
+        runner = f"{ranked[1][0]} {ranked[1][1]:.0%}" if len(ranked) > 1 else ""
+        album = (
+            f"{rec['album_genre']} {rec['album_confidence']:.0%}"
+            + ("" if rec["follows_album"] else " (not this)")
+            if rec["album_genre"]
+            else ""
+        )
+        cells = [
+            display_path(rec["path"], self.args.paths),
+            rec["genre"],
+            f"{rec['confidence']:.0%}",
+            runner,
+            album,
+            ", ".join(rec["tags"][:3]),
+        ]
+        if not self.started:
+            self.started = True
+            width = terminal_width(sys.stdout)
+            # narrow terminals drop the descriptive tags: the genre columns matter more
+            self.columns = len(HEADERS) if width is None or width >= 110 else len(HEADERS) - 1
+            natural = [max(len(cells[0]) + 8, 40), 9, 5, 14, 16, 30][: self.columns]
+            self.widths = fit_widths(natural, width, 0) if width else None
+            self._emit(list(HEADERS))
+        self._emit(cells)
+
+    def _emit(self, cells: list[str]) -> None:
+        cells = cells[: self.columns]
+        if self.widths is None:  # a pipe: tab-separated, nothing cut (cut -f, awk -F'\t')
+            self.bar.print("\t".join(cells).rstrip())
+            return
+        last = len(cells) - 1
+        parts = [
+            (path_cut(c, w) if i == 0 else middle_cut(c, w)).ljust(w if i < last else 0)
+            for i, (c, w) in enumerate(zip(cells, self.widths, strict=True))
+        ]
+        self.bar.print("  ".join(parts).rstrip())
+
+
 def run(args) -> int:
     settings = load_settings_or_exit(args)
+    if args.per:
+        settings = settings.updated(per=args.per)
     library = open_library(args)
     errors: list[tuple[str, str]] = []
     tracks = tracks_for(library, args.paths, errors)
-    for path, reason in errors:
-        emit_json({"path": path, "error": reason}) if args.json else print(
-            f"{path}: {reason}", file=sys.stderr
-        )
     try:
         analyser = Analyser(library, jobs=args.jobs or settings.effective_jobs)
     except ModelError as exc:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         return EXIT.FAILED
+    bar = ProgressBar(len(tracks), enabled=not args.json)
+    out = _Rows(args, bar)
+    for path, reason in errors:
+        out.error(path, reason)
+    groups = albums.group(tracks) if settings.per == albums.Per.ALBUM else {}
+    album_of = {t.id: key for key, members in groups.items() for t in members}
+    waiting: dict[str, list[Outcome]] = {}
     ok = 0
-    rows = []
-    for o in analyser.run(tracks):
-        rec = outcome_record(o)
-        if "error" in rec:
-            emit_json(rec) if args.json else print(
-                f"{rec['path']}: {rec['error']}", file=sys.stderr
-            )
-            continue
-        ok += 1
-        if args.json:
-            emit_json(rec)
-        else:
-            ranked = list(rec["probabilities"].items())
-            runner = f"{ranked[1][0]} {ranked[1][1]:.0%}" if len(ranked) > 1 else ""
-            rows.append(
-                [
-                    rec["path"],
-                    rec["genre"],
-                    f"{rec['confidence']:.0%}",
-                    runner,
-                    ", ".join(rec["tags"][:3]),
-                ]
-            )
-    if rows:
-        table(sorted(rows), ["file", "genre", "confidence", "runner-up", "sounds like"])
+
+    def emit(outcomes: list[Outcome]) -> None:
+        nonlocal ok
+        found = {o.track.id: o.analysis for o in outcomes if o.analysis is not None}
+        verdicts = albums.verdicts([o.track for o in outcomes], found, settings.album_pooling)
+        for o in sorted(outcomes, key=lambda o: o.track.path):
+            rec = outcome_record(o, verdicts.get(o.track.id))
+            if "error" in rec:
+                out.error(rec["path"], rec["error"])
+            else:
+                ok += 1
+                out.row(rec)
+
+    interrupted = False
+    try:
+        for o in analyser.run(tracks):
+            bar.advance()
+            key = album_of.get(o.track.id)
+            if key is None:
+                emit([o])
+                continue
+            waiting.setdefault(key, []).append(o)
+            if len(waiting[key]) == len(groups[key]):
+                emit(waiting.pop(key))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        bar.close()
+    for done in waiting.values():  # albums cut short by Ctrl-C: what is done of them
+        emit(done)
+    if interrupted:
+        print("interrupted: the files above are done (and cached)", file=sys.stderr)
+        return EXIT.INTERRUPTED
     return EXIT.OK if ok or not (tracks or errors) else EXIT.FAILED

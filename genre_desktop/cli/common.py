@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -39,16 +41,183 @@ def emit_json(obj: dict[str, Any], out: TextIO = sys.stdout) -> None:
     out.flush()
 
 
-def table(rows: Sequence[Sequence[str]], headers: Sequence[str], out: TextIO = sys.stdout) -> None:
-    """An aligned plain-text table; long cells are cut with an ellipsis."""
-    limit = 40
-    cells = [
-        [str(c) if len(str(c)) <= limit else str(c)[: limit - 1] + "…" for c in row] for row in rows
-    ]
+def middle_cut(text: str, width: int) -> str:
+    """Cut from the middle, keeping both ends: 'disc 1/02 - Un…own.flac' stays telling apart
+    from 'disc 2/02 - …'."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return text[:width]
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+
+
+def path_cut(path: str, width: int) -> str:
+    """A path in `width` characters that keeps what tells files apart: the file name and its
+    folder ('…/disc 2/02 - Unkn…own.flac'), the leading folders dropped first."""
+    if len(path) <= width:
+        return path
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    parent = parts[-2] if len(parts) > 1 else ""
+    for keep in range(len(parts) - 1, 0, -1):  # as many trailing folders as fit
+        tail = "/".join(parts[-keep - 1 :])
+        if len(tail) + 2 <= width:
+            return "…/" + tail
+    prefix = f"…/{middle_cut(parent, 16)}/" if parent else ""
+    if width - len(prefix) >= 12:
+        return prefix + middle_cut(name, width - len(prefix))
+    return middle_cut(path, width)
+
+
+def terminal_width(out: TextIO = sys.stdout) -> int | None:
+    """Columns of the terminal `out` writes to; None for a pipe or file (no cutting)."""
+    try:
+        if not out.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def fit_widths(widths: list[int], budget: int, flexible: int) -> list[int]:
+    """Shrink the flexible column (then the widest others) so the row fits `budget`."""
+    widths = list(widths)
+    gaps = 2 * (len(widths) - 1)
+    over = sum(widths) + gaps - budget
+    if over <= 0:
+        return widths
+    floor = 12
+    take = min(over, max(0, widths[flexible] - floor))
+    widths[flexible] -= take
+    over -= take
+    while over > 0:
+        i = max(range(len(widths)), key=lambda k: widths[k])
+        if widths[i] <= 6:
+            break
+        widths[i] -= 1
+        over -= 1
+    return widths
+
+
+def table(
+    rows: Sequence[Sequence[str]],
+    headers: Sequence[str],
+    out: TextIO = sys.stdout,
+    flexible: int = 0,
+) -> None:
+    """An aligned plain-text table that fits the terminal: the `flexible` column (a path)
+    gives way first, cut in the middle; a pipe gets every cell whole."""
+    cells = [[str(c) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+    budget = terminal_width(out)
+    if budget is not None:
+        widths = fit_widths(widths, budget, flexible)
+    line = [middle_cut(h, w).ljust(w) for h, w in zip(headers, widths, strict=True)]
+    out.write("  ".join(line).rstrip() + "\n")
     for r in cells:
-        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+        line = [
+            (path_cut(c, w) if i == flexible else middle_cut(c, w)).ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ]
+        out.write("  ".join(line).rstrip() + "\n")
+    out.flush()
+
+
+def display_path(path: str, args_paths: Sequence[str]) -> str:
+    """A path as the person typed its folder: relative to the folder argument it is under
+    (the folder's own name first), else as it is."""
+    import os
+
+    for a in args_paths:
+        root = os.path.abspath(a)
+        if os.path.isdir(root) and path.startswith(root.rstrip(os.sep) + os.sep):
+            return os.path.join(
+                os.path.basename(root.rstrip(os.sep)) or root, os.path.relpath(path, root)
+            )
+    return path
+
+
+def interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def confirm(question: str, yes: bool, what: str) -> bool | None:
+    """--yes: go ahead. A terminal: ask (default no). No terminal and no --yes: refuse and
+    say how (None)."""
+    if yes:
+        return True
+    if not interactive():
+        print(
+            f"genre-desktop: not {what} without confirmation: add --yes to go ahead "
+            "(or --dry-run to see the plan)",
+            file=sys.stderr,
+        )
+        return None
+    try:
+        answer = input(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+class ProgressBar:
+    """Count, rate and time left on a terminal (stderr); nothing elsewhere."""
+
+    def __init__(self, total: int, label: str = "Analysing", enabled: bool = True) -> None:
+        self.enabled = enabled and total > 0 and _stderr_tty()
+        self._n = 0
+        self._start = time.perf_counter()
+        if not self.enabled:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self._p = Progress(
+            TextColumn(label), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=True,
+            console=Console(stderr=True), redirect_stdout=False, redirect_stderr=False,
+        )  # fmt: skip
+        self._p.start()
+        self._t = self._p.add_task("", total=total, rate="")
+
+    def print(self, text: str, err: bool = False) -> None:
+        """A line as it is done, above the bar on a terminal; a pipe gets it plainly."""
+        on_terminal = err or _isatty(sys.stdout)
+        if self.enabled and on_terminal:
+            self._p.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+    def advance(self) -> None:
+        self._n += 1
+        if self.enabled:
+            rate = self._n / max(1e-6, time.perf_counter() - self._start)
+            self._p.update(self._t, advance=1, rate=f"{rate:.1f} tracks/s")
+
+    def close(self) -> None:
+        if self.enabled:
+            self._p.stop()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def _stderr_tty() -> bool:
+    return _isatty(sys.stderr)
 
 
 def error_text(exc: BaseException) -> str:

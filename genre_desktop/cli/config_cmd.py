@@ -13,7 +13,9 @@ def register(sub, common) -> None:
     p = sub.add_parser(
         "config", parents=[common], help="show the config file's location and the settings in force"
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--json", action="store_true", help="the settings and the config file's path as JSON"
+    )
     p.set_defaults(func=run)
 
 

@@ -11,13 +11,22 @@ import time
 from collections import Counter, defaultdict
 
 from genre_desktop import config
-from genre_desktop.cli.common import EXIT, emit_json, load_settings_or_exit, open_library
-from genre_desktop.core import policy
+from genre_desktop.cli.common import (
+    EXIT,
+    ProgressBar,
+    confirm,
+    display_path,
+    emit_json,
+    load_settings_or_exit,
+    open_library,
+)
+from genre_desktop.core import albums, policy
+from genre_desktop.core.labels import display_name
 from genre_desktop.core.pipeline import Analyser
 from genre_desktop.core.records import BatchKind, ChangeState
 from genre_desktop.core.scan import Cancelled, Progress, scan
 from genre_desktop.core.session import WriteSession
-from genre_desktop.errors import BusyError, ModelError
+from genre_desktop.errors import BusyError, ErrorKind, ModelError
 
 
 def register(sub, common) -> None:
@@ -41,7 +50,13 @@ def register(sub, common) -> None:
         "--min-confidence",
         type=float,
         metavar="X",
-        help="write only predictions at least this sure (0-1; default 0.5)",
+        help="write only genres at least this sure (0-1; default: config, else the model's "
+        "measured 95%%-precision threshold)",
+    )
+    p.add_argument(
+        "--per",
+        choices=[p.value for p in albums.Per],
+        help="what decides the genre: the album's tracks pooled (default) or each track alone",
     )
     p.add_argument(
         "--jobs",
@@ -56,7 +71,12 @@ def register(sub, common) -> None:
     p.add_argument(
         "--json", action="store_true", help="JSON Lines: one object per file, then a summary object"
     )
-    p.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="write without asking (needed without a terminal, e.g. in scripts or cron)",
+    )
     p.set_defaults(func=run)
 
 
@@ -81,6 +101,7 @@ def _settings(args):
             min_confidence=args.min_confidence,
             jobs=args.jobs,
             id3_version=3 if args.id3v23 else None,
+            per=args.per,
         )
     except config.ConfigError as exc:
         print(f"genre-desktop: {exc}", file=sys.stderr)
@@ -120,7 +141,7 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
     progress = Progress(is_cancelled=lambda: interrupt.requested)
     summary: Counter[str] = Counter()
     failures: dict[str, list[str]] = defaultdict(list)
-    out = _Output(args)
+    out = _Output(args, roots)
 
     try:
         scanned = scan(library, roots, progress)
@@ -130,7 +151,7 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
         return out.finish(summary, failures, start, interrupted=True)
     for path, reason in scanned.errors:
         if os.path.isdir(path) or not os.path.exists(path) or os.path.islink(path):
-            failures[reason].append(path)
+            failures[ErrorKind.UNREADABLE].append(path)
             summary["failed"] += 1
             out.file({"path": path, "status": "failed", "error": reason})
     tracks = library.tracks(roots)
@@ -140,80 +161,134 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         return EXIT.FAILED
 
-    batch_id: int | None = None
+    # 1. analyse everything (cached analyses are reused): an album's genre needs all of it
+    outcomes = []
     bar = out.progress(len(tracks))
-    interrupted = False
     try:
         for o in analyser.run(tracks, progress):
             bar.advance()
-            d = policy.decide(
-                o.track, o.analysis, settings.policy, settings.min_confidence, o.error
+            outcomes.append(o)
+    except (Cancelled, KeyboardInterrupt):
+        bar.close()
+        return out.finish(summary, failures, start, interrupted=True)
+    bar.close()
+
+    # 2. decide: per album (pooled) or per track, through the one policy
+    found = {o.track.id: o.analysis for o in outcomes if o.analysis is not None}
+    verdicts = (
+        albums.verdicts([o.track for o in outcomes], found, settings.album_pooling)
+        if settings.per == albums.Per.ALBUM
+        else {}
+    )
+    plan = []
+    for o in outcomes:
+        v = verdicts.get(o.track.id)
+        d = policy.decide(
+            o.track, o.analysis, settings.policy, settings.min_confidence, o.error, verdict=v
+        )
+        rec = {"path": o.track.path, "old": o.track.genres}
+        if o.analysis is not None:
+            rec.update(
+                predicted=display_name(o.analysis.genre),
+                confidence=round(o.analysis.confidence, 4),
+                album_genre=display_name(v.album.genre) if v and v.album else None,
+                album_confidence=round(v.album.confidence, 4) if v and v.album else None,
+                album_tracks=v.album.tracks if v and v.album else None,
+                decided_by="album" if d.by_album else "track",
             )
-            rec = {"path": o.track.path, "old": o.track.genres}
-            if o.analysis is not None:
-                rec.update(predicted=o.analysis.genre, confidence=round(o.analysis.confidence, 4))
-            if d.kind == policy.FAILED:
+        if d.kind == policy.FAILED:
+            summary["failed"] += 1
+            failures[o.error_kind or ErrorKind.OTHER].append(o.track.path)
+            out.file({**rec, "status": "failed", "error": d.reason})
+        elif d.kind != policy.WRITE:
+            summary[d.kind] += 1
+            summary["by-album"] += d.by_album
+            out.file({**rec, "status": d.kind, "reason": d.reason})
+        else:
+            plan.append((o, d, rec))
+
+    if args.dry_run:
+        for o, d, rec in plan:
+            summary["would-write"] += 1
+            summary["by-album"] += d.by_album
+            out.planned(o.track.path, o.track.genres, d)
+            out.file({**rec, "status": "would-write", "new": d.new})
+        return out.finish(summary, failures, start)
+
+    # 3. ask, then write through the session (lock, journal, resume)
+    if plan:
+        ok = confirm(out.plan_summary(plan, summary), args.yes, f"writing {len(plan)} file(s)")
+        if ok is None:
+            return EXIT.USAGE
+        if not ok:
+            print("Nothing written.", file=sys.stderr)
+            return EXIT.OK
+    batch_id: int | None = None
+    interrupted = False
+    try:
+        for o, d, rec in plan:
+            res = session.write(
+                o.track.path, d.new, expect=(o.track.size, o.track.mtime_ns), old=o.track.genres
+            )
+            summary["by-album"] += d.by_album
+            if res.state == ChangeState.FAILED:
                 summary["failed"] += 1
-                failures[d.reason].append(o.track.path)
-                out.file({**rec, "status": "failed", "error": d.reason})
-            elif d.kind != policy.WRITE:
-                summary[d.kind] += 1
-                out.file({**rec, "status": d.kind, "reason": d.reason})
-            elif args.dry_run:
-                summary["would-write"] += 1
-                out.planned(
-                    o.track.path,
-                    o.track.genres,
-                    d.new,
-                    o.analysis.confidence if o.analysis else 0.0,
-                )
-                out.file({**rec, "status": "would-write", "new": d.new})
+                failures[ErrorKind.TAG_WRITE].append(o.track.path)
+                out.file({**rec, "status": "failed", "error": res.reason})
             else:
-                res = session.write(
-                    o.track.path, d.new, expect=(o.track.size, o.track.mtime_ns), old=o.track.genres
-                )
-                if res.state == ChangeState.FAILED:
-                    summary["failed"] += 1
-                    failures[res.reason or "write failed"].append(o.track.path)
-                    out.file({**rec, "status": "failed", "error": res.reason})
-                else:
-                    summary["written" if res.state == ChangeState.WRITTEN else policy.SAME] += 1
-                    out.file({**rec, "status": res.state, "new": d.new})
+                summary["written" if res.state == ChangeState.WRITTEN else policy.SAME] += 1
+                out.file({**rec, "status": str(res.state), "new": d.new})
             if interrupt.requested:
                 raise Cancelled()
     except (Cancelled, KeyboardInterrupt):
         interrupted = True
-    finally:
-        bar.close()
-    if not interrupted and not args.dry_run:
-        batch_id = session.finish()
-    elif not args.dry_run:
-        batch_id = session.batch_id
+    batch_id = session.batch_id if interrupted else session.finish()
     return out.finish(summary, failures, start, interrupted=interrupted, batch_id=batch_id)
 
 
 class _Output:
-    """Terminal: a progress bar and a summary. Pipe: one line per file. --json: JSON Lines."""
+    """Terminal: a progress bar, the plan, a summary. Pipe: one line per file. --json: JSON
+    Lines."""
 
-    def __init__(self, args) -> None:
+    def __init__(self, args, roots) -> None:
         self.args = args
+        self.roots = roots
         self.tty = sys.stderr.isatty() and not args.json
 
-    def progress(self, total: int):
-        return _Bar(total) if self.tty else _NoBar()
+    def progress(self, total: int) -> ProgressBar:
+        return ProgressBar(total, enabled=not self.args.json)
+
+    def show(self, path: str) -> str:
+        return display_path(path, self.roots)
 
     def file(self, rec: dict) -> None:
         if self.args.json:
             emit_json(rec)
         elif not self.tty and not self.args.dry_run:
             detail = rec.get("error") or rec.get("reason") or "; ".join(rec.get("new", []))
-            print(f"{rec['path']}: {rec['status']}" + (f" ({detail})" if detail else ""))
+            by = " [album]" if rec.get("decided_by") == "album" and rec.get("new") else ""
+            print(f"{rec['path']}: {rec['status']}" + (f" ({detail}){by}" if detail else ""))
         elif rec["status"] == "failed" and not self.args.dry_run:
-            print(f"{rec['path']}: {rec.get('error')}", file=sys.stderr)
+            print(f"{self.show(rec['path'])}: {rec.get('error')}", file=sys.stderr)
 
-    def planned(self, path: str, old: list[str], new: list[str], confidence: float) -> None:
+    def planned(self, path: str, old: list[str], d) -> None:
         if not self.args.json:
-            print(f"{path}: {'; '.join(old) or '(none)'} -> {'; '.join(new)} ({confidence:.0%})")
+            print(f"{self.show(path)}: {'; '.join(old) or '(none)'} -> {_why(d)}")
+
+    def plan_summary(self, plan, summary) -> str:
+        """What the question shows: counts and the first few changes."""
+        lines = [
+            f"Would write {len(plan)} file(s); kept: {summary[policy.HAS_GENRE] + summary[policy.SAME]} "
+            f"with a genre, {summary[policy.LOW_CONFIDENCE]} not sure enough; failed: {summary['failed']}."
+        ]
+        for o, d, _ in plan[:8]:
+            lines.append(
+                f"  {self.show(o.track.path)}: {'; '.join(o.track.genres) or '(none)'} -> {_why(d)}"
+            )
+        if len(plan) > 8:
+            lines.append(f"  … and {len(plan) - 8} more (--dry-run lists them all)")
+        print("\n".join(lines), file=sys.stderr)
+        return f"Write the genre into {len(plan)} file(s)?"
 
     def finish(self, summary, failures, start, interrupted=False, batch_id=None) -> int:
         took = time.perf_counter() - start
@@ -224,7 +299,8 @@ class _Output:
             "had_genre": summary[policy.HAS_GENRE] + summary[policy.SAME],
             "below_threshold": summary[policy.LOW_CONFIDENCE],
             "failed": summary["failed"],
-            "failures": {k: len(v) for k, v in failures.items()},
+            "failures": {str(k): len(v) for k, v in failures.items()},
+            "decided_by_album": summary["by-album"],
             "seconds": round(took, 2),
             "interrupted": interrupted,
             "batch": batch_id,
@@ -234,7 +310,12 @@ class _Output:
         else:
             lines = [
                 ("Would write" if self.args.dry_run else "Written")
-                + f": {data['would_write'] if self.args.dry_run else data['written']}",
+                + f": {data['would_write'] if self.args.dry_run else data['written']}"
+                + (
+                    f" ({data['decided_by_album']} decided by their album)"
+                    if data["decided_by_album"]
+                    else ""
+                ),
                 f"Already had a genre: {data['had_genre']}",
                 f"Below the confidence threshold: {data['below_threshold']}",
                 f"Failed: {data['failed']}",
@@ -258,37 +339,6 @@ class _Output:
         return EXIT.FAILED if nothing and data["failed"] else EXIT.OK
 
 
-class _NoBar:
-    def advance(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class _Bar:
-    def __init__(self, total: int) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        self._p = Progress(
-            TextColumn("Analysing"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), transient=True,
-        )  # fmt: skip
-        self._p.start()
-        self._t = self._p.add_task("", total=total, rate="")
-        self._start = time.perf_counter()
-        self._n = 0
-
-    def advance(self) -> None:
-        self._n += 1
-        rate = self._n / max(1e-6, time.perf_counter() - self._start)
-        self._p.update(self._t, advance=1, rate=f"{rate:.1f} tracks/s")
-
-    def close(self) -> None:
-        self._p.stop()
+def _why(d) -> str:
+    """'Rock (88%)' or 'Rock (album 88%)': what decided, and how sure."""
+    return f"{'; '.join(d.new)} ({'album ' if d.by_album else ''}{d.confidence:.0%})"

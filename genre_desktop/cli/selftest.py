@@ -23,9 +23,33 @@ def self_test() -> int:
         t0 = time.perf_counter()
         step = "load the model"
         model = GenreModel()
+        step = "reproduce the model's reference outputs"
+        import numpy as np
+
+        from genre_desktop.config import models_dir
+
+        with np.load(models_dir() / "genre_cnn.reference.npz") as ref:
+            got = model.run(ref["windows"])
+            worst = max(
+                float(np.max(np.abs(got[k] - ref[k])))
+                for k in ("probabilities", "tags", "embedding")
+            )
+            tolerance = float(model.card.raw.get("keras_litert_tolerance", 2e-3))
+            if worst > tolerance:
+                raise RuntimeError(
+                    f"outputs differ from the training run's by {worst:.2g} (allowed {tolerance:g})"
+                )
+            expected = display_name(model.card.labels[int(ref["probabilities"].mean(0).argmax())])
         step = "decode and classify the sample"
         a = model.analyse(sample)
-        print(f"model {model.version}: sample.flac -> {display_name(a.genre)} ({a.confidence:.0%})")
+        print(
+            f"model {model.version}: reference windows reproduced (largest difference {worst:.1g}, "
+            f"allowed {tolerance:g}); sample.flac decoded and classified ({display_name(a.genre)})"
+        )
+        if display_name(a.genre) != expected and a.windows == len(got["probabilities"]):
+            raise RuntimeError(
+                f"sample.flac is {display_name(a.genre)}, the reference says {expected}"
+            )
         step = "write a genre into a copy"
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "sample.flac"

@@ -1,13 +1,21 @@
-"""`genre-desktop tags PATH... [--json] [--set-genre NAME]`: show or set tags."""
+"""`genre-desktop tags PATH... [--json] [--set-genre NAME [--dry-run] [--yes]]`: show tags,
+or set the genre (through the write session: lock, journal, undo)."""
 
 from __future__ import annotations
 
-import os
 import sys
 
-from genre_desktop.cli.common import EXIT, emit_json, fmt_duration, open_library, table
+from genre_desktop.cli.common import (
+    EXIT,
+    confirm,
+    display_path,
+    emit_json,
+    fmt_duration,
+    open_library,
+    table,
+)
 from genre_desktop.core import tags
-from genre_desktop.core.labels import display_name
+from genre_desktop.core.labels import DISPLAY, display_name
 from genre_desktop.core.records import BatchKind, ChangeState
 from genre_desktop.core.scan import walk
 from genre_desktop.core.session import WriteSession
@@ -28,6 +36,12 @@ def register(sub, common) -> None:
         help="write this genre (several: 'Rock; Pop'; '' removes it); undo with `genre-desktop undo`",
     )
     p.add_argument(
+        "--dry-run", "-n", action="store_true", help="with --set-genre: show what would change"
+    )
+    p.add_argument(
+        "--yes", "-y", action="store_true", help="with --set-genre: write several files unasked"
+    )
+    p.add_argument(
         "--id3v23", action="store_true", help="write ID3v2.3 instead of v2.4 (MP3, WAV, AIFF)"
     )
     p.set_defaults(func=run)
@@ -37,31 +51,59 @@ def parse_genres(value: str) -> list[str]:
     return [display_name(g) for g in value.split(";") if g.strip()]
 
 
+def spelling_notes(value: str) -> list[str]:
+    """What will be written, said plainly: a known genre's usual spelling, an unknown one as
+    given (people do use their own genres)."""
+    notes = []
+    known = set(DISPLAY.values())
+    for raw in (g.strip() for g in value.split(";") if g.strip()):
+        name = display_name(raw)
+        if name in known and name != raw:
+            notes.append(f"'{raw}' is written as the usual spelling '{name}'")
+        elif name not in known:
+            notes.append(f"'{raw}' is not one of the ten genres the model knows; written as given")
+    return notes
+
+
 def run(args) -> int:
     errors: list[tuple[str, str]] = []
-    files = list(walk(args.paths, errors))
-    session = None
+    files = sorted(walk(args.paths, errors))  # path order, as classify and retag list them
     new = parse_genres(args.set_genre) if args.set_genre is not None else None
-    if new is not None:
-        session = WriteSession(
-            open_library(args),
-            BatchKind.TAGS,
-            description=f"set genre {'; '.join(new) or '(none)'}",
-            id3_version=3 if args.id3v23 else 4,
+    if new is None:
+        return _show(args, files, errors)
+    for note in spelling_notes(args.set_genre):
+        print(f"note: {note}", file=sys.stderr)
+    if args.dry_run:
+        return _show(args, files, errors, planned=new)
+    if len(files) > 1:
+        ok = confirm(
+            f"Write the genre {'; '.join(new) or '(none)'} into {len(files)} files?",
+            args.yes,
+            f"writing {len(files)} files",
         )
-        try:
-            session.__enter__()
-        except BusyError as exc:
-            print(f"genre-desktop: {exc.reason}", file=sys.stderr)
-            return EXIT.BUSY
+        if ok is None:
+            return EXIT.USAGE
+        if not ok:
+            print("Nothing written.", file=sys.stderr)
+            return EXIT.OK
+    session = WriteSession(
+        open_library(args),
+        BatchKind.TAGS,
+        description=f"set genre {'; '.join(new) or '(none)'}",
+        id3_version=3 if args.id3v23 else 4,
+    )
     try:
-        return _run(args, files, errors, new, session)
+        session.__enter__()
+    except BusyError as exc:
+        print(f"genre-desktop: {exc.reason}", file=sys.stderr)
+        return EXIT.BUSY
+    try:
+        return _show(args, files, errors, session=session, new=new)
     finally:
-        if session is not None:
-            session.__exit__(None, None, None)
+        session.__exit__(None, None, None)
 
 
-def _run(args, files, errors, new, session) -> int:
+def _show(args, files, errors, planned=None, session=None, new=None) -> int:
     ok = 0
     rows = []
     for path, reason in errors:
@@ -82,6 +124,8 @@ def _run(args, files, errors, new, session) -> int:
             "genre": info.genre,
             "genres": info.genres,
         }
+        if planned is not None:
+            record.update(would_write=planned, changed=info.genres != planned)
         if new is not None:
             assert session is not None
             res = session.write(path, new)
@@ -99,21 +143,26 @@ def _run(args, files, errors, new, session) -> int:
         if args.json:
             emit_json(record)
         else:
+            genre = record["genre"]
+            if planned is not None:
+                genre = f"{info.genre or '(none)'} -> {'; '.join(planned) or '(none)'}"
             rows.append(
                 [
-                    path
-                    if len(args.paths) > 1 or os.path.isdir(args.paths[0])
-                    else os.path.basename(path),
+                    display_path(path, args.paths)
+                    if len(args.paths) > 1 or len(files) > 1
+                    else path,
                     record["format"],
                     fmt_duration(info.duration),
                     info.title,
                     info.artist,
                     info.album,
-                    record["genre"],
+                    genre,
                 ]
             )
     if rows:
         table(rows, ["file", "format", "length", "title", "artist", "album", "genre"])
+    if planned is not None and not args.json:
+        print("Dry run: no file was changed.", file=sys.stderr)
     batch_id = session.finish() if session is not None else None
     if batch_id is not None and not args.json:
         print(f"batch {batch_id}: undo with `genre-desktop undo {batch_id}`", file=sys.stderr)
@@ -124,4 +173,4 @@ def _report_error(args, path: str, reason: str) -> None:
     if args.json:
         emit_json({"path": path, "error": reason})
     else:
-        print(f"{path}: {reason}", file=sys.stderr)
+        print(f"{display_path(path, args.paths)}: {reason}", file=sys.stderr)

@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import sys
 
-from genre_desktop.cli.common import EXIT, emit_json, open_library, table
+from genre_desktop.cli.common import EXIT, confirm, emit_json, open_library, table
+from genre_desktop.core import journal
 from genre_desktop.core.records import BatchKind
 from genre_desktop.core.session import WriteSession, restored
 from genre_desktop.errors import BusyError
@@ -16,13 +17,18 @@ def register(sub, common) -> None:
     h = sub.add_parser(
         "history", parents=[common], help="list the batches of tag changes (newest last)"
     )
-    h.add_argument("--json", action="store_true")
+    h.add_argument("--json", action="store_true", help="one JSON object per batch (JSON Lines)")
     h.set_defaults(func=run_history)
     u = sub.add_parser(
         "undo", parents=[common], help="restore the genres a batch changed (default: the latest)"
     )
     u.add_argument("batch", nargs="?", type=int, help="batch id from `history`")
-    u.add_argument("--json", action="store_true")
+    u.add_argument(
+        "--json", action="store_true", help="one JSON object per file, then a summary object"
+    )
+    u.add_argument(
+        "--yes", "-y", action="store_true", help="undo without asking (needed without a terminal)"
+    )
     u.add_argument(
         "--id3v23", action="store_true", help="write ID3v2.3 when restoring MP3, WAV, AIFF"
     )
@@ -75,14 +81,31 @@ def run_history(args) -> int:
 
 def run_undo(args) -> int:
     library = open_library(args)
-    if args.batch is not None and library.batch(args.batch) is None:
+    target = journal.last_undoable(library) if args.batch is None else library.batch(args.batch)
+    if args.batch is not None and target is None:
         print(
             f"genre-desktop: no batch {args.batch} (see `genre-desktop history`)", file=sys.stderr
         )
         return EXIT.USAGE
+    if target is None:
+        print("Nothing to undo.", file=sys.stderr)
+        return EXIT.OK
+    n = target.written()
+    when = dt.datetime.fromtimestamp(target.created_at).strftime("%Y-%m-%d %H:%M")
+    ok = confirm(
+        f"Undo batch {target.id} ({target.kind}, {when}, {_describe(target)}): give {n} file(s) "
+        "their previous genre back?",
+        args.yes,
+        "undoing",
+    )
+    if ok is None:
+        return EXIT.USAGE
+    if not ok:
+        print("Nothing changed.", file=sys.stderr)
+        return EXIT.OK
     try:
         with WriteSession(library, BatchKind.UNDO, id3_version=3 if args.id3v23 else 4) as session:
-            target, results = session.undo(args.batch)
+            target, results = session.undo(target.id)
     except BusyError as exc:
         print(f"genre-desktop: {exc.reason}", file=sys.stderr)
         return EXIT.BUSY

@@ -151,18 +151,17 @@ def undo_batch(
                 ChangeResult(change.path, current.genres, change.old, ChangeState.WRITTEN)
             )
             continue
-        unchanged = change.size_after is None or (st.st_size, st.st_mtime_ns) == (
-            change.size_after,
-            change.mtime_ns_after,
-        )
-        if not unchanged or not tags.reads_as_written(current.genres, change.new, fam):
+        # "changed since" is decided by the genre itself: a file that reads as this batch
+        # wrote it is restored even when its mtime moved (a later batch wrote the same value,
+        # or was undone back to it); the write itself verifies the audio stays identical
+        if not tags.reads_as_written(current.genres, change.new, fam):
             results.append(
                 ChangeResult(
                     change.path,
                     current.genres,
                     change.old,
                     ChangeState.SKIPPED,
-                    "file changed since this batch wrote it; left as it is",
+                    "genre changed since this batch wrote it; left as it is",
                 )
             )
             continue

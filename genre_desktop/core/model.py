@@ -8,9 +8,11 @@ worker thread or process.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +90,30 @@ def spans_for(
     return [(float(s), length) for s in np.linspace(lo, hi, n)]
 
 
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence C-level stderr (file descriptor 2) for a moment: LiteRT prints "INFO: Created
+    TensorFlow Lite XNNPACK delegate for CPU." when the first tensors are allocated, once per
+    process, and offers no Python switch for its log level. Python's own sys.stderr is left
+    alone; a failure still raises (and is reported) after the descriptor is back."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real descriptor 2 (a frozen GUI app)
+        yield
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+        finally:
+            os.close(devnull)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) if len(x) else 0.0
 
@@ -149,12 +175,15 @@ class GenreModel:
         """(B, 187, 96) float32 windows -> per-window outputs."""
         x = np.ascontiguousarray(windows, dtype=np.float32)
         with self._lock:
+            first = self._batch == -1
             if x.shape[0] != self._batch:
                 self._interp.resize_tensor_input(self._input["index"], list(x.shape))
-                self._interp.allocate_tensors()
+                with _quiet_native_stderr() if first else contextlib.nullcontext():
+                    self._interp.allocate_tensors()
                 self._batch = x.shape[0]
             self._interp.set_tensor(self._input["index"], x)
-            self._interp.invoke()
+            with _quiet_native_stderr() if first else contextlib.nullcontext():
+                self._interp.invoke()
             return {k: np.array(self._interp.get_tensor(i)) for k, i in self._outputs.items()}
 
     def windows_of(self, path: str | os.PathLike[str], duration: float | None = None) -> np.ndarray:

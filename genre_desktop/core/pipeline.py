@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 from genre_desktop.core.library import Library
 from genre_desktop.core.records import Analysis, Track
 from genre_desktop.core.scan import Cancelled, Progress, read_track, walk
-from genre_desktop.errors import GenreDesktopError
+from genre_desktop.errors import ErrorKind, GenreDesktopError
+
+Result = tuple[Analysis | None, str | None, ErrorKind | None]
 
 if TYPE_CHECKING:
     from genre_desktop.core.model import GenreModel
@@ -36,6 +38,7 @@ class Outcome:
     analysis: Analysis | None = None
     error: str | None = None
     cached: bool = False
+    error_kind: ErrorKind | None = None
 
 
 BACKGROUND_NICE = 10
@@ -65,14 +68,18 @@ def _init_worker(model_dir: str | None, windows: int, nice: int) -> None:
     )
 
 
-def _analyse_in_worker(path: str, duration: float) -> tuple[Analysis | None, str | None]:
-    assert _worker_model is not None
+def _analyse(model: GenreModel, path: str, duration: float) -> Result:
     try:
-        return _worker_model.analyse(path, duration), None
+        return model.analyse(path, duration), None, None
     except GenreDesktopError as exc:
-        return None, exc.reason
+        return None, exc.reason, exc.kind
     except Exception as exc:  # a worker must answer, whatever the file did to the decoder
-        return None, f"analysis failed: {type(exc).__name__}: {exc}"
+        return None, f"analysis failed: {type(exc).__name__}: {exc}", ErrorKind.DECODE
+
+
+def _analyse_in_worker(path: str, duration: float) -> Result:
+    assert _worker_model is not None
+    return _analyse(_worker_model, path, duration)
 
 
 class Analyser:
@@ -125,13 +132,13 @@ class Analyser:
             elif t.error:
                 done += 1
                 progress.report(done, total, t.path)
-                yield Outcome(t, error=t.error)
+                yield Outcome(t, error=t.error, error_kind=ErrorKind.UNREADABLE)
             else:
                 todo.append(t)
         pending: list[tuple[int, Analysis]] = []
         last_flush = time.perf_counter()
         try:
-            for t, (analysis, error) in self._map(todo, progress):
+            for t, (analysis, error, kind) in self._map(todo, progress):
                 done += 1
                 progress.report(done, total, t.path)
                 if analysis is not None and t.id:
@@ -141,25 +148,18 @@ class Analyser:
                         self.library.save_analyses(pending)
                         pending.clear()
                         last_flush = time.perf_counter()
-                yield Outcome(t, analysis, error)
+                yield Outcome(t, analysis, error, error_kind=kind)
         finally:
             self.library.save_analyses(pending)
 
-    def _map(
-        self, tracks: list[Track], progress: Progress
-    ) -> Iterator[tuple[Track, tuple[Analysis | None, str | None]]]:
+    def _map(self, tracks: list[Track], progress: Progress) -> Iterator[tuple[Track, Result]]:
         if not tracks:
             return
         if self.jobs == 1 or len(tracks) == 1:
             model = self._local_model()
             for t in tracks:
                 progress.check()
-                try:
-                    yield t, (model.analyse(t.path, t.duration), None)
-                except GenreDesktopError as exc:
-                    yield t, (None, exc.reason)
-                except Exception as exc:
-                    yield t, (None, f"analysis failed: {type(exc).__name__}: {exc}")
+                yield t, _analyse(model, t.path, t.duration)
             return
         ctx = _mp_context()
         with cf.ProcessPoolExecutor(
@@ -188,7 +188,11 @@ class Analyser:
                         try:
                             result = fut.result()
                         except Exception as exc:  # a crashed worker (e.g. a decoder segfault)
-                            result = (None, f"analysis failed: {type(exc).__name__}: {exc}")
+                            result = (
+                                None,
+                                f"analysis failed: {type(exc).__name__}: {exc}",
+                                ErrorKind.DECODE,
+                            )
                         yield t, result
                         nxt = next(it, None)
                         if nxt is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from genre_desktop.core.albums import Verdict
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.records import Analysis, Track
 
@@ -38,6 +39,9 @@ class Decision:
     kind: DecisionKind
     new: list[str]
     reason: str = ""
+    by_album: bool = False  # the album's pooled genre decided, not the track alone
+    genre: str = ""  # the deciding genre (display name) and its confidence
+    confidence: float = 0.0
 
 
 def decide(
@@ -46,18 +50,28 @@ def decide(
     policy: str,
     min_confidence: float,
     error: str | None = None,
+    verdict: Verdict | None = None,
 ) -> Decision:
     """keep: write only where the file has no genre; overwrite: replace any other genre.
-    Either way only predictions at least `min_confidence` sure are written."""
+    Either way only genres at least `min_confidence` sure are written. With a verdict whose
+    album decides, the album's genre and confidence are what count."""
     if analysis is None:
         return Decision(FAILED, [], error or track.error or "not analysed")
-    predicted = display_name(analysis.genre)
+    by_album = bool(verdict and verdict.follows and verdict.album)
+    genre = verdict.genre(analysis) if verdict else analysis.genre
+    confidence = verdict.confidence(analysis) if verdict else analysis.confidence
+    predicted = display_name(genre)
+    whose = "album " if by_album else ""
+
+    def made(kind: DecisionKind, new: list[str], reason: str = "") -> Decision:
+        return Decision(kind, new, reason, by_album, predicted, confidence)
+
     if [display_name(g) for g in track.genres] == [predicted]:
-        return Decision(SAME, [predicted], "already has the predicted genre")
+        return made(SAME, [predicted], f"already has the {whose}genre")
     if track.genres and Policy(policy) == Policy.KEEP:
-        return Decision(HAS_GENRE, [], f"already has a genre ({track.genre})")
-    if analysis.confidence < min_confidence:
-        return Decision(
-            LOW_CONFIDENCE, [], f"confidence {analysis.confidence:.0%} below {min_confidence:.0%}"
+        return made(HAS_GENRE, [], f"already has a genre ({track.genre})")
+    if confidence < min_confidence:
+        return made(
+            LOW_CONFIDENCE, [], f"{whose}confidence {confidence:.0%} below {min_confidence:.0%}"
         )
-    return Decision(WRITE, [predicted])
+    return made(WRITE, [predicted])

@@ -92,7 +92,12 @@ def walk(
         try:
             st = os.stat(start)
         except FileNotFoundError:
-            errors.append((start, "not found (dangling link or removed)"))
+            reason = (
+                "symbolic link to something that no longer exists"
+                if os.path.islink(start)
+                else "no such file or folder"
+            )
+            errors.append((start, reason))
             continue
         except OSError as exc:
             errors.append((start, f"cannot read: {exc.strerror or exc}"))

@@ -54,7 +54,32 @@ def test_classify_json_lines_and_the_cache(music_library, tmp_path):
 def test_classify_plain_table(music_library):
     out = cli("classify", str(music_library["flac"]), str(music_library["mp3"]))
     lines = out.stdout.splitlines()
-    assert lines[0].split()[:3] == ["file", "genre", "confidence"] and len(lines) == 3
+    assert lines[0].split()[:3] == ["file", "genre", "conf."] and len(lines) == 3
+
+
+def test_classify_rows_fit_an_80_column_terminal_and_keep_the_telling_part(tmp_path, music_library):
+    from tests.cli.test_retag import _in_terminal
+
+    for disc in (1, 2):
+        d = (
+            tmp_path
+            / "lib"
+            / "A long artist name - A long album title (Deluxe Edition)"
+            / f"disc {disc}"
+        )
+        d.mkdir(parents=True)
+        (d / "02 - Unknown track title that goes on and on.flac").write_bytes(
+            music_library["flac"].read_bytes()
+        )
+    rc, screen = _in_terminal(["classify", str(tmp_path / "lib")], answer="")
+    import re
+
+    text = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line.split("\x1b[2K")[-1]) for line in
+            screen.replace("\r", "\n").splitlines()]  # fmt: skip
+    rows = [line for line in text if ".flac" in line]
+    assert rc == 0 and len(rows) == 2, screen
+    assert all(len(r) <= 80 for r in rows), rows
+    assert any("disc 1" in r for r in rows) and any("disc 2" in r for r in rows)
 
 
 def test_similar_from_the_cache(music_library):

@@ -123,7 +123,7 @@ def test_retag_writes_missing_genres_keeps_existing_and_undo_restores(mixed, mus
     assert again["written"] == 0 and again["had_genre"] == 57
     history = jsonl(cli("history", "--json"))
     assert history[-1]["kind"] == "retag" and history[-1]["counts"]["written"] == 56
-    assert cli("undo").returncode == 0
+    assert cli("undo", "--yes").returncode == 0
     assert all(tags.read(p).genres == [] for p in mixed.iterdir() if p.name != "has_genre.flac")
 
 
@@ -230,7 +230,81 @@ def test_killed_twenty_times_and_resumed_every_file_intact_then_undone(mixed):
     history = jsonl(cli("history", "--json"))
     retags = [b for b in history if b["kind"] == "retag"]
     assert len(retags) == 1 and retags[0]["counts"]["written"] == len(paths)  # one batch, resumed
-    assert cli("undo").returncode == 0
+    assert cli("undo", "--yes").returncode == 0
     for p in paths:
         assert tags.read(p).genres == []
         np.testing.assert_array_equal(audio.decode_native(p)[0], audio_before[p])
+
+
+def _in_terminal(args: list[str], answer: str, timeout: float = 240) -> tuple[int, str]:
+    """Run a command on a pseudo-terminal (as in a terminal window), answer its question."""
+    import pty
+    import select
+
+    main_fd, sub_fd = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "genre_desktop", *args],
+        stdin=sub_fd,
+        stdout=sub_fd,
+        stderr=sub_fd,
+        env={**os.environ, "COLUMNS": "80"},
+        close_fds=True,
+    )
+    os.close(sub_fd)
+    seen = b""
+    answered = False
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main_fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not answered and b"[y/N]" in seen:
+                os.write(main_fd, answer.encode() + b"\n")
+                answered = True
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=60)
+    os.close(main_fd)
+    return proc.returncode, seen.decode("utf-8", "replace")
+
+
+def test_retag_on_a_terminal_shows_the_plan_and_asks_before_writing(mixed):
+    before = digest_tree(mixed)
+    rc, screen = _in_terminal(["retag", str(mixed), "--min-confidence", "0"], "n")
+    assert rc == 0 and "Would write 56 file(s)" in screen and "Write the genre into 56" in screen
+    assert "Nothing written." in screen
+    assert digest_tree(mixed) == before  # "no" wrote nothing
+    rc, screen = _in_terminal(["retag", str(mixed), "--min-confidence", "0"], "y")
+    assert rc == 0 and "Written: 56" in screen
+    assert all(len(tags.read(p).genres) == 1 for p in mixed.iterdir())
+    assert "XNNPACK" not in screen  # no runtime noise on the terminal
+
+
+def test_retag_without_a_terminal_or_yes_refuses_and_says_how(mixed):
+    before = digest_tree(mixed)
+    proc = cli("retag", str(mixed), "--min-confidence", "0")
+    assert proc.returncode == 2 and "add --yes" in proc.stderr
+    assert digest_tree(mixed) == before
+
+
+def test_classify_streams_rows_as_files_are_done(mixed):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "genre_desktop", "classify", str(mixed), "--json", "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    first = json.loads(proc.stdout.readline())
+    still_running = proc.poll() is None
+    rest, err = proc.communicate(timeout=300)
+    assert first["genre"] and still_running, "the first row came only at the end"
+    assert len(rest.splitlines()) == 55
+    assert "XNNPACK" not in err and "INFO" not in err

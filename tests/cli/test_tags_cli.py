@@ -52,7 +52,7 @@ def test_tags_json_set_genre_and_undo_round_trip(music_library):
         "aiff",
     }
 
-    written = lines(cli("tags", folder, "--json", "--set-genre", "hip hop", check=True))
+    written = lines(cli("tags", folder, "--json", "--set-genre", "hip hop", "--yes", check=True))
     assert {r["genre"] for r in written} == {"Hip-Hop"} and all(r["changed"] for r in written)
     reread = {r["path"]: r for r in lines(cli("tags", folder, "--json", check=True))}
     for r in listed:
@@ -67,7 +67,7 @@ def test_tags_json_set_genre_and_undo_round_trip(music_library):
 
     history = lines(cli("history", "--json", check=True))
     assert history[-1]["counts"]["written"] == 8
-    cli("undo", check=True)
+    cli("undo", "--yes", check=True)
     assert {r["genre"] for r in lines(cli("tags", folder, "--json", check=True))} == {"Old Genre"}
 
 
@@ -81,7 +81,7 @@ def test_hostile_folder_reports_each_file_and_goes_on(tmp_path, music_library):
     bad = tmp_path / "bad"
     audiofactory.make_hostile(bad, good=music_library["m4a-aac"])
     (bad / "good.flac").write_bytes(music_library["flac"].read_bytes())
-    proc = cli("tags", str(bad), "--json", "--set-genre", "Jazz")
+    proc = cli("tags", str(bad), "--json", "--set-genre", "Jazz", "--yes")
     assert proc.returncode == 0  # something succeeded
     recs = lines(proc)
     errors = {os.path.basename(r["path"]): r["error"] for r in recs if "error" in r}
@@ -107,3 +107,57 @@ def test_nothing_succeeded_gives_a_non_zero_exit(tmp_path):
 )
 def test_usage_errors_exit_2(args):
     assert cli(*args).returncode == 2
+
+
+def test_set_genre_on_several_files_without_a_terminal_refuses_and_says_how(music_library):
+    folder = str(music_library["flac"].parent)
+    proc = cli("tags", folder, "--set-genre", "Jazz")
+    assert proc.returncode == 2 and "add --yes" in proc.stderr
+    assert {r["genre"] for r in lines(cli("tags", folder, "--json", check=True))} == {"Old Genre"}
+
+
+def test_set_genre_says_what_is_written_and_dry_run_changes_nothing(music_library):
+    folder = str(music_library["flac"].parent)
+    proc = cli("tags", folder, "--set-genre", "hiphop; Vaporwave", "--dry-run", check=True)
+    assert "'hiphop' is written as the usual spelling 'Hip-Hop'" in proc.stderr
+    assert "'Vaporwave' is not one of the ten genres" in proc.stderr
+    assert "Old Genre -> Hip-Hop; Vaporwave" in proc.stdout and "Dry run" in proc.stderr
+    assert {r["genre"] for r in lines(cli("tags", folder, "--json", check=True))} == {"Old Genre"}
+
+
+def test_undo_restores_a_file_back_in_the_batchs_state(music_library):
+    """tags --set-genre A, tags --set-genre B, undo (B), undo (A): the second undo must not
+    call the files 'changed since' because their mtime moved."""
+    folder = str(music_library["flac"].parent)
+    cli("tags", folder, "--set-genre", "Jazz", "--yes", check=True)
+    cli("tags", folder, "--set-genre", "Blues", "--yes", check=True)
+    batches = lines(cli("history", "--json", check=True))
+    first = batches[0]["batch"]
+    cli("undo", "--yes", check=True)  # Blues -> Jazz
+    assert {r["genre"] for r in lines(cli("tags", folder, "--json", check=True))} == {"Jazz"}
+    proc = cli("undo", str(first), "--yes", "--json", check=True)
+    summary = lines(proc)[-1]
+    assert summary["restored"] == 8 and summary["not_restored"] == 0, proc.stdout
+    assert {r["genre"] for r in lines(cli("tags", folder, "--json", check=True))} == {"Old Genre"}
+
+
+def test_undo_without_a_terminal_refuses(music_library):
+    cli("tags", str(music_library["flac"]), "--set-genre", "Jazz", check=True)
+    proc = cli("undo")
+    assert proc.returncode == 2 and "add --yes" in proc.stderr
+    assert (
+        lines(cli("tags", str(music_library["flac"]), "--json", check=True))[0]["genre"] == "Jazz"
+    )
+
+
+def test_a_path_that_never_existed_is_named_plainly(tmp_path):
+    proc = cli("tags", str(tmp_path / "no-such-folder"))
+    assert "no such file or folder" in proc.stderr and proc.returncode == 1
+
+
+def test_help_names_the_app_with_folders():
+    out = cli("--help", check=True).stdout
+    assert "genre-desktop [FOLDER_OR_FILE ...]" in out and "--yes" in out
+    for command in ("history", "undo", "config"):
+        help_text = cli(command, "--help", check=True).stdout
+        assert "--json" in help_text and "JSON" in help_text.split("--json", 1)[1]

@@ -119,7 +119,7 @@ def test_litert_agrees_with_keras_on_real_decoded_audio(model):
 def test_litert_agrees_with_live_keras(model):
     pytest.importorskip("tensorflow")
     pytest.importorskip("musicnn")
-    from genre_desktop.core.training.musicnn_keras import pretrained
+    from genre_desktop.training.musicnn_keras import pretrained
 
     ref = np.load(MODELS / "genre_cnn.reference.npz")
     keras_tags = pretrained("MSD_musicnn").predict(ref["windows"], verbose=0)["tags"]

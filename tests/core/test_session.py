@@ -27,9 +27,12 @@ def library(tmp_path):
 
 def test_a_second_writer_is_refused_with_one_clear_message(library, tmp_path):
     other = Library(library.path)
-    with WriteSession(library, BatchKind.APP):
-        with pytest.raises(BusyError) as err, WriteSession(other, BatchKind.RETAG, wait=0.3):
-            pass
+    with (
+        WriteSession(library, BatchKind.APP),
+        pytest.raises(BusyError) as err,
+        WriteSession(other, BatchKind.RETAG, wait=0.3),
+    ):
+        pass
     assert "another genre-desktop is writing tags for this library" in err.value.reason
     with WriteSession(other, BatchKind.RETAG):  # free again once the first has finished
         pass
