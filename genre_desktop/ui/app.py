@@ -37,7 +37,29 @@ def setup_logging() -> str:
     return str(path)
 
 
+def no_display_reason() -> str | None:
+    """Why a window cannot open here, before Qt aborts on it (it exits with a message about
+    its xcb plugin, which misleads): a Linux/BSD session without X11 or Wayland."""
+    if sys.platform.startswith(("win", "darwin")):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith(("xcb", "wayland")):
+        return None  # offscreen, vnc, eglfs...: the person chose a platform that needs no X
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+
+
 def run_gui(argv: list[str]) -> int:
+    reason = no_display_reason()
+    if reason:
+        print(
+            f"genre-desktop: the app needs a desktop session: {reason}.\n"
+            "The command line works without one: `genre-desktop retag FOLDER`, "
+            "`genre-desktop classify FOLDER`, `genre-desktop --help`.",
+            file=sys.stderr,
+        )
+        return 1
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 

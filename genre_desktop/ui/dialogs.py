@@ -145,6 +145,14 @@ class SettingsDialog(QDialog):
         self.threshold.setSuffix(" %")
         self.threshold.setValue(settings.min_confidence * 100)
         self.threshold.setToolTip("Predictions less sure than this are not written")
+        self.per = QComboBox()
+        self.per.addItem("The album's tracks together", "album")
+        self.per.addItem("Each track alone", "track")
+        self.per.setCurrentIndex(0 if settings.per == "album" else 1)
+        self.per.setToolTip(
+            "Album: the genre pooled over an album's tracks decides (more accurate); "
+            "compilations are never pooled"
+        )
         self.id3 = QComboBox()
         self.id3.addItem("ID3v2.4 (recommended)", 4)
         self.id3.addItem("ID3v2.3 (old players)", 3)
@@ -157,6 +165,7 @@ class SettingsDialog(QDialog):
         data.setReadOnly(True)
         form.addRow("Existing genres:", self.policy)
         form.addRow("Minimum confidence:", self.threshold)
+        form.addRow("Genre from:", self.per)
         form.addRow("MP3/WAV/AIFF tags:", self.id3)
         form.addRow("Analysis workers:", self.jobs)
         data.setToolTip("Where the analysis cache and the tag-change journal are kept")
@@ -174,6 +183,7 @@ class SettingsDialog(QDialog):
             policy=self.policy.currentData(),
             min_confidence=round(self.threshold.value() / 100, 4),
             id3_version=self.id3.currentData(),
+            per=self.per.currentData(),
             jobs=self.jobs.value(),
         )
 

@@ -139,7 +139,12 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
         self.model = TrackTableModel(self)
-        self.model.set_policy(self.settings.policy, self.settings.min_confidence)
+        self.model.set_policy(
+            self.settings.policy,
+            self.settings.min_confidence,
+            self.settings.per,
+            self.settings.album_pooling,
+        )
         self.proxy = TrackFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -174,6 +179,7 @@ class MainWindow(QMainWindow):
                 "Genre in file",
                 "✎ Hip-Hop",
                 "Confidence",
+                "Hip-Hop 100%",
                 "keep: not sure enough",
                 "~/Music/Artist/Album",
                 "01 - File name.flac",
@@ -566,6 +572,7 @@ class MainWindow(QMainWindow):
             self.model.set_analysis(track_id, analysis, error)
             if analysis is None:
                 self.model.set_status(track_id, ERROR, error)
+        self.model.settle_albums()
         # the next few waiting tracks are the ones in the workers now
         n = 0
         for r in self.model.rows:
@@ -926,7 +933,12 @@ class MainWindow(QMainWindow):
                 config.save_settings(self.settings)
             except (config.ConfigError, OSError) as exc:
                 QMessageBox.warning(self, "Settings", f"Settings not saved: {exc}")
-            self.model.set_policy(self.settings.policy, self.settings.min_confidence)
+            self.model.set_policy(
+                self.settings.policy,
+                self.settings.min_confidence,
+                self.settings.per,
+                self.settings.album_pooling,
+            )
 
     def _restore_state(self) -> None:
         s = QSettings()

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from genre_desktop.core import policy
+from genre_desktop.core import albums, policy
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.records import Analysis, Track
 
@@ -34,6 +34,7 @@ COLUMNS = (
     "Genre in file",
     "Predicted",
     "Confidence",
+    "Album genre",
     "Status",
     "Folder",
     "File",
@@ -46,6 +47,7 @@ COLUMNS = (
     COL_GENRE,
     COL_PREDICTED,
     COL_CONFIDENCE,
+    COL_ALBUM_GENRE,
     COL_STATUS,
     COL_FOLDER,
     COL_FILE,
@@ -92,6 +94,16 @@ class Row:
     error: str | None = None
     override: list[str] | None = None  # the person's choice, beats the prediction
     decision: policy.Decision | None = None
+    verdict: albums.Verdict | None = None  # the album's pooled genre, if in an album
+
+    @property
+    def album_text(self) -> str:
+        """'Rock 88%' (the album decides this track) or 'Rock 88% (not this)'."""
+        v = self.verdict
+        if v is None or v.album is None:
+            return ""
+        text = f"{display_name(v.album.genre)} {v.album.confidence:.0%}"
+        return text if v.follows else text + " (not this)"
 
     @property
     def predicted(self) -> str:
@@ -154,6 +166,11 @@ class TrackTableModel(QAbstractTableModel):
         self._index: dict[int, int] = {}  # track id -> row number
         self.policy = "keep"
         self.min_confidence = 0.5
+        self.per = albums.Per.ALBUM
+        self.pooling = "mean"
+        self._album_of: dict[int, str] = {}  # track id -> album key (pooled albums only)
+        self._members: dict[str, list[int]] = {}
+        self._dirty_albums: set[str] = set()
 
     # -- Qt interface ----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -193,6 +210,8 @@ class TrackTableModel(QAbstractTableModel):
                 return "✎ " + "; ".join(row.override) if row.override is not None else row.predicted
             if col == COL_CONFIDENCE:
                 return f"{row.analysis.confidence:.0%}" if row.analysis else ""
+            if col == COL_ALBUM_GENRE:
+                return row.album_text
             if col == COL_STATUS:
                 return str(row.status)
             if col == COL_FOLDER:
@@ -229,8 +248,11 @@ class TrackTableModel(QAbstractTableModel):
             return t.display_title.casefold()
         if col == COL_ARTIST:
             return t.artist.casefold()
-        if col == COL_ALBUM:
-            return t.album.casefold()
+        if col == COL_ALBUM:  # an album's tracks together, in disc and track order
+            return (t.album.casefold(), t.disc_number, t.track_number, t.path)
+        if col == COL_ALBUM_GENRE:
+            v = row.verdict
+            return (v.album.genre, -v.album.confidence, v.album.key) if v and v.album else ("~",)
         if col == COL_GENRE:
             return t.genre.casefold()
         if col == COL_PREDICTED:
@@ -261,10 +283,48 @@ class TrackTableModel(QAbstractTableModel):
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self.rows = rows
+        self._reindex()
+        self._regroup(notify=False)
         for r in rows:
             self._decide(r)
-        self._reindex()
         self.endResetModel()
+
+    # -- albums ------------------------------------------------------------------------------
+    def _regroup(self, notify: bool = True) -> None:
+        """Which tracks form albums (core.albums' rules); after rows came or went."""
+        groups = albums.group([r.track for r in self.rows])
+        self._members = {k: [t.id for t in m] for k, m in groups.items()}
+        self._album_of = {tid: k for k, ids in self._members.items() for tid in ids}
+        for r in self.rows:
+            if r.track.id not in self._album_of:
+                r.verdict = None
+        self._dirty_albums = set(self._members)
+        self.settle_albums(notify)
+
+    def settle_albums(self, notify: bool = True) -> None:
+        """Recompute the genre of the albums whose tracks changed (only those: a result
+        batch touches a few albums, not the whole library)."""
+        changed: list[int] = []
+        for key in self._dirty_albums:
+            ids = self._members.get(key, [])
+            rows = [self.rows[self._index[i]] for i in ids if i in self._index]
+            found = {r.track.id: r.analysis for r in rows if r.analysis is not None}
+            verdicts = albums.verdicts([r.track for r in rows], found, self.pooling)
+            for r in rows:
+                r.verdict = verdicts.get(r.track.id)
+                self._decide(r)
+                changed.append(self._index[r.track.id])
+        self._dirty_albums.clear()
+        if notify and changed:
+            self.dataChanged.emit(
+                self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1)
+            )
+
+    def album_rows(self, track_id: int) -> list[Row]:
+        key = self._album_of.get(track_id)
+        return [
+            self.rows[self._index[i]] for i in self._members.get(key or "", []) if i in self._index
+        ]
 
     def upsert_tracks(self, tracks: list[Track]) -> None:
         """Add new tracks at the end, refresh known ones."""
@@ -285,6 +345,8 @@ class TrackTableModel(QAbstractTableModel):
             self.rows.extend(new)
             self._reindex()
             self.endInsertRows()
+        if tracks:
+            self._regroup()
 
     def remove_ids(self, ids: set[int]) -> None:
         """Remove rows with begin/endRemoveRows, one run of neighbours at a time (from the
@@ -298,6 +360,7 @@ class TrackTableModel(QAbstractTableModel):
             del self.rows[first : last + 1]
             self.endRemoveRows()
         self._reindex()
+        self._regroup()
 
     def settle_unanalysed(self) -> None:
         """After an analysis run: rows shown as 'analysing' that got no result go back to
@@ -324,6 +387,9 @@ class TrackTableModel(QAbstractTableModel):
             return
         row = self.rows[i]
         row.analysis, row.error = analysis, error
+        key = self._album_of.get(track_id)
+        if key is not None:
+            self._dirty_albums.add(key)  # settled by settle_albums() after the batch
         self._decide(row)
         self._changed(i)
 
@@ -334,8 +400,13 @@ class TrackTableModel(QAbstractTableModel):
             self._decide(self.rows[i])
             self._changed(i)
 
-    def set_policy(self, policy_name: str, min_confidence: float) -> None:
+    def set_policy(
+        self, policy_name: str, min_confidence: float, per: str = "album", pooling: str = "mean"
+    ) -> None:
         self.policy, self.min_confidence = policy_name, min_confidence
+        self.per, self.pooling = albums.Per(per), pooling
+        self._dirty_albums = set(self._members)
+        self.settle_albums(notify=False)
         for r in self.rows:
             self._decide(r)
         if self.rows:
@@ -349,7 +420,10 @@ class TrackTableModel(QAbstractTableModel):
             return
         if row.analysis is None:
             return
-        row.decision = policy.decide(row.track, row.analysis, self.policy, self.min_confidence)
+        verdict = row.verdict if self.per == albums.Per.ALBUM else None
+        row.decision = policy.decide(
+            row.track, row.analysis, self.policy, self.min_confidence, verdict=verdict
+        )
         if row.status == Status.WRITTEN and not row.target:
             return
         if row.target:

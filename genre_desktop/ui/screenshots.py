@@ -12,39 +12,47 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# title, artist, album, style of the generated music (genre_desktop.ui.demo_music)
 SONGS = [
-    ("Midnight Drive", "The Velvet Lines", "Neon Roads"), ("Slow River", "Mae Holloway", "Delta Nights"),
-    ("Concrete Bloom", "K-Sera", "Street Psalms"), ("Fugue in Glass", "Aurora Strings", "Nocturnes"),
-    ("Dancefloor Saints", "Starlight 77", "Mirrorball"), ("Blue Smoke", "Dexter Quartet", "Late Set"),
-    ("Iron Tide", "Grave Harbor", "Undertow"), ("Summer Static", "Lila Moon", "Postcards"),
-    ("Island Time", "Roots Collective", "One Love Road"), ("Open Highway", "Wade & the Hollow", "Dust"),
-    ("Paper Planes", "The Velvet Lines", "Neon Roads"), ("Gravel Heart", "Wade & the Hollow", "Dust"),
-]  # fmt: skip
+    ("Fugue in Glass", "Aurora Strings", "Nocturnes", "classical"),
+    ("Winter Adagio", "Aurora Strings", "Nocturnes", "classical"),
+    ("Concrete Bloom", "K-Sera", "Street Psalms", "hiphop"),
+    ("Corner Store", "K-Sera", "Street Psalms", "hiphop"),
+    ("Open Highway", "Wade & the Hollow", "Dust", "rock"),
+    ("Gravel Heart", "Wade & the Hollow", "Dust", "rock"),
+    ("Dancefloor Saints", "Starlight 77", "Mirrorball", "disco"),
+    ("Blue Smoke", "Dexter Quartet", "Late Set", "jazz"),
+    ("Iron Tide", "Grave Harbor", "Undertow", "metal"),
+    ("Island Time", "Roots Collective", "One Love Road", "reggae"),
+    ("Slow River", "Mae Holloway", "Delta Nights", "blues"),
+    ("Summer Static", "Lila Moon", "Postcards", "pop"),
+]
 
 
-def make_music(folder: Path, copies: int = 3) -> None:
+def make_music(folder: Path, copies: int = 2) -> None:
+    """Album folders of genre-like generated songs in four formats, some with a genre."""
+    import soundfile as sf
+
+    from genre_desktop.ui.demo_music import SR, song
+
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tests import audiofactory
 
-    variants = ["mp3", "flac", "ogg", "m4a-aac"]
+    variants = {"mp3": ("MP3", None), "flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
     for c in range(copies):
-        for i, (title, artist, album) in enumerate(SONGS):
-            v = variants[(i + c) % len(variants)]
-            genre = {"mp3": "", "flac": "Rock"}.get(v, "")
-            tags = {
-                "title": title if c == 0 else f"{title} (take {c + 1})",
-                "artist": artist,
-                "album": album,
-            }
-            if genre and i % 3 == 0:
-                tags["genre"] = genre
-            audiofactory.write(
-                folder / f"{artist} - {tags['title']}".replace("/", "-"),
-                v,
-                seconds=8.0,
-                seed=i * 7 + c,
-                tags=tags,
-            )
+        for i, (title, artist, album, style) in enumerate(SONGS):
+            ext = list(variants)[(i + c) % len(variants)]
+            title = title if c == 0 else f"{title} (Reprise)"
+            album_dir = folder / artist / album
+            album_dir.mkdir(parents=True, exist_ok=True)
+            number = 1 + (i % 2) + 2 * c
+            path = album_dir / f"{number:02d} - {title}.{ext}"
+            fmt, subtype = variants[ext]
+            sf.write(path, song(style, 20.0, seed=i * 7 + c), SR, format=fmt, subtype=subtype)
+            tags = {"title": title, "artist": artist, "album": album}
+            if i % 4 == 0:
+                tags["genre"] = "Rock"
+            audiofactory.set_tags(path, tags)
 
 
 def main(out_dir: str = "docs/screenshots") -> int:
@@ -75,8 +83,8 @@ def main(out_dir: str = "docs/screenshots") -> int:
             app.processEvents()
             time.sleep(0.02)
 
-    w = MainWindow(config.Settings(jobs=1, policy="keep"), data_dir=tmp / "data")
-    w.resize(1280, 760)
+    w = MainWindow(config.Settings(jobs=1, policy="keep", min_confidence=0.5), data_dir=tmp / "data")
+    w.resize(1200, 720)  # the default size: what a person sees first
     w.show()
     app.processEvents()
     w.grab().save(str(out / "empty.png"))
@@ -94,10 +102,11 @@ def main(out_dir: str = "docs/screenshots") -> int:
 
     rows = [r for r in w.model.rows if r.target][:8]
     changes = [
-        (r.track.path, r.track.genres, r.target, r.analysis.confidence if r.analysis else None)
+        (r.track.path, r.track.genres, r.target, r.decision.confidence if r.decision else None)
         for r in rows
     ]
-    dialog = ApplyDialog(changes, w)
+    kept = [(r.track.path, r.plan()) for r in w.model.rows if not r.target][:6]
+    dialog = ApplyDialog(changes, w, kept=kept)
     dialog.show()
     app.processEvents()
     QTimer.singleShot(0, dialog.close)

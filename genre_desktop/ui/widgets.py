@@ -117,7 +117,10 @@ class DetailsPanel(QWidget):
         self.error.setStyleSheet("color: #c82828")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("In the file:", self.in_file)
+        self.album = QLabel("—")
+        self.album.setWordWrap(True)
         form.addRow("Predicted:", self.prediction)
+        form.addRow("Album:", self.album)
         form.addRow("Choose:", self.picker)
         form.addRow("Apply will:", self.plan)
         form.addRow(self.error)
@@ -219,6 +222,7 @@ class DetailsPanel(QWidget):
         self.error.setVisible(bool(row is not None and row.error))
         self.error.setText(f"Could not read this file: {row.error}" if row and row.error else "")
         self.plan.setText(row.plan() if row is not None else "")
+        self.album.setText(_album_line(row))
         if row is not None and row.analysis is None:
             self.picker.setEnabled(False)  # nothing to correct before there is a prediction
         if row is None:
@@ -323,6 +327,18 @@ class DetailsPanel(QWidget):
         if not self.position.isSliderDown():
             self.position.setValue(int(fraction * 1000))
         self.time.setText(f"{_clock(elapsed)} / {_clock(total)}")
+
+
+def _album_line(row: Row | None) -> str:
+    """'Rock 88% from 11 tracks' (and whether this track follows it)."""
+    v = row.verdict if row is not None else None
+    if v is None or v.album is None:
+        return "—" if row is None or not row.track.album else "not pooled (a compilation, or alone)"
+    a = v.album
+    line = f"<b>{display_name(a.genre)}</b> {a.confidence:.0%} from {a.tracks} tracks"
+    if not v.follows:
+        line += " — this track is confidently something else and keeps its own genre"
+    return line
 
 
 def _clock(seconds: float) -> str:

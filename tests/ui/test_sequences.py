@@ -24,8 +24,8 @@ from tests.ui.test_app import answer, drop, wait_idle
 
 pytestmark = pytest.mark.usefixtures("needs_model")
 
-MONKEY_ACTIONS = int(os.environ.get("GD_MONKEY_ACTIONS", "250"))
-MONKEY_FILES = int(os.environ.get("GD_MONKEY_FILES", "300"))
+MONKEY_ACTIONS = int(os.environ.get("GD_MONKEY_ACTIONS", "150"))  # `make monkey`: more
+MONKEY_FILES = int(os.environ.get("GD_MONKEY_FILES", "60"))
 
 
 @pytest.fixture
