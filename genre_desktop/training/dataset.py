@@ -1,7 +1,14 @@
-"""GTZAN-style trees (`<genre>/<genre>.<number>.<ext>`) -> clips with artist-safe groups."""
+"""GTZAN-style trees (`<genre>/<genre>.<number>.<ext>`) -> clips grouped by artist.
+
+The group of a clip is its artist from `clips.csv` (column `artist`, Sturm's index), so
+grouped cross-validation never puts one artist on both sides of a fold. Clip numbers do
+not separate artists (one artist spans 10-30 numbers): they are never used as groups. A
+clip without a known artist is its own group per genre and block of ten numbers.
+"""
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,15 +27,37 @@ class Clip:
     genre: str
     label: int
     number: int
-    group: str  # consecutive numbers of one genre often share an artist: block of 10
+    group: str  # the artist (unknown artists: genre + block of ten numbers)
+    split: str = ""  # "train" or "valid" of the artist-filtered split, "" if not listed
+    seconds: float = 0.0
 
 
-def find_clips(root: str | Path, block: int = 10) -> list[Clip]:
-    """Every audio file under root/<genre>/, for the ten genres; the group is the genre plus
-    the block of clip numbers (`number // block`), so an artist stays on one side of a fold."""
+def read_index(root: Path) -> dict[str, dict[str, str]]:
+    """clips.csv rows by clip name (`blues.00003`); empty when there is no index."""
+    path = root / "clips.csv"
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row["clip"]: row for row in csv.DictReader(fh)}
+
+
+def artist_group(genre: str, number: int, artist: str) -> str:
+    artist = artist.strip()
+    return f"artist:{artist.casefold()}" if artist else f"unknown:{genre}-{number // 10}"
+
+
+def find_clips(root: str | Path, require_index: bool = True) -> list[Clip]:
+    """Every audio file under root/<genre>/, for the ten genres, with its artist group and
+    split from root/clips.csv. Without clips.csv (`require_index=False`, tests and
+    benchmarks on other trees) every clip is its own group."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"no data folder at {root}")
+    index = read_index(root)
+    if require_index and not index:
+        raise FileNotFoundError(
+            f"no clips.csv in {root}: the artist of each clip is needed to group folds"
+        )
     clips = []
     for label, genre in enumerate(GENRES):
         folder = root / genre
@@ -39,7 +68,15 @@ def find_clips(root: str | Path, block: int = 10) -> list[Clip]:
                 continue
             m = _NUMBER.findall(path.stem)
             number = int(m[-1]) if m else 0
-            clips.append(Clip(path, genre, label, number, f"{genre}-{number // block}"))
+            row = index.get(path.stem)
+            if row is None and index:
+                raise ValueError(f"{path.name} is not listed in clips.csv")
+            if row is None:
+                group, split, seconds = f"clip:{path.stem}", "", 0.0
+            else:
+                group = artist_group(genre, number, row.get("artist", ""))
+                split, seconds = row.get("split", ""), float(row.get("seconds") or 0.0)
+            clips.append(Clip(path, genre, label, number, group, split, seconds))
     if not clips:
         raise FileNotFoundError(f"no clips in {root} (expected <genre>/<file> folders)")
     return clips

@@ -13,8 +13,8 @@ import keras
 import numpy as np
 from keras import layers
 
-from genre_desktop.core.training import heads
-from genre_desktop.core.training.musicnn_keras import N_FRAMES, midend_backend, pretrained
+from genre_desktop.training import heads
+from genre_desktop.training.musicnn_keras import N_FRAMES, midend_backend, pretrained
 
 FRONT_CHANNELS = 561
 LEARNING_RATE = 1e-5

@@ -1,5 +1,5 @@
-"""Models trained on top of the features: the transfer head, the from-scratch CNN, and the
-classical baseline, each with a fit/predict on window rows."""
+"""Heads trained on top of the pretrained features (one MLP, or several bagged), with the
+sample weights that give each genre and each clip its share."""
 
 from __future__ import annotations
 
@@ -114,45 +114,6 @@ def fit_bag(
 
 def embedding_model(head: keras.Model) -> keras.Model:
     return keras.Model(head.input, head.get_layer("head_hidden").output)
-
-
-def build_scratch_cnn(seed: int = 0) -> keras.Model:
-    """The published approach: a small CNN on the log-mel, trained from nothing."""
-    init = keras.initializers.HeNormal(seed=seed)
-    inp = keras.Input((187, 96), name="mel")
-    x = layers.Reshape((187, 96, 1))(inp)
-    x = layers.BatchNormalization()(x)
-    for filters in (16, 32, 64, 64):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu", kernel_initializer=init)(x)
-        x = layers.BatchNormalization()(x)
-        x = layers.MaxPooling2D(2)(x)
-    x = layers.GlobalAveragePooling2D()(x)
-    x = layers.Dropout(0.5, seed=seed)(x)
-    out = layers.Dense(N_CLASSES, activation="softmax")(x)
-    return keras.Model(inp, out)
-
-
-def fit_scratch(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray, epochs: int = 10, seed: int = 0, validation=None
-):
-    keras.utils.set_random_seed(seed)
-    model = build_scratch_cnn(seed)
-    model.compile(
-        optimizer=keras.optimizers.Adam(1e-3), loss="categorical_crossentropy", metrics=["accuracy"]
-    )
-    val = None
-    if validation is not None:
-        val = (validation[0], keras.utils.to_categorical(validation[1], N_CLASSES))
-    hist = model.fit(
-        x,
-        keras.utils.to_categorical(y, N_CLASSES),
-        sample_weight=w,
-        epochs=epochs,
-        batch_size=64,
-        verbose=0,
-        validation_data=val,
-    )
-    return model, hist.history
 
 
 def pool_clips(window_probs: np.ndarray, clip_ids: np.ndarray, clips: np.ndarray) -> np.ndarray:

@@ -59,3 +59,15 @@ def precision_at_k(
                 hits.append(np.mean(labels[nn] == labels[i]))
         out[f"p@{k}"] = float(np.mean(hits))
     return out
+
+
+def spread(values) -> dict[str, float]:
+    """Mean, standard deviation, min and max of a list of scores (folds or seeds)."""
+    v = np.asarray(values, dtype=np.float64)
+    return {
+        "mean": float(v.mean()),
+        "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+        "min": float(v.min()),
+        "max": float(v.max()),
+        "n": int(len(v)),
+    }

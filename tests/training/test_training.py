@@ -19,8 +19,8 @@ def windows() -> np.ndarray:
 def test_finetune_tail_reproduces_the_pretrained_features(windows):
     """The fine-tuning candidate splits musicnn after its front-end: before any training,
     front-end + tail must give the pretrained network's own head features."""
-    from genre_desktop.core.training import finetune
-    from genre_desktop.core.training.musicnn_keras import pretrained
+    from genre_desktop.training import finetune
+    from genre_desktop.training.musicnn_keras import pretrained
 
     out = pretrained("MSD_musicnn").predict(windows, verbose=0)
     expected = np.concatenate([out["penultimate"], out["pool"], out["tags"]], axis=1)
@@ -33,7 +33,7 @@ def test_tuned_weights_reach_the_exported_network(windows):
     """Weights changed by fine-tuning are the ones the app model runs with."""
     import keras
 
-    from genre_desktop.core.training import export, finetune
+    from genre_desktop.training import export, finetune
 
     inp = keras.Input((250,))
     head = keras.Model(inp, keras.layers.Dense(10, activation="softmax")(inp))
