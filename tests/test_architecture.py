@@ -1,5 +1,5 @@
-"""Dependencies point one way: ui -> core, cli -> core. Core never imports Qt, and only
-core/training imports TensorFlow."""
+"""Dependencies point one way: ui -> core, cli -> core. Core never imports Qt or
+TensorFlow; the training code (genre_desktop.training) is the only importer of TensorFlow."""
 
 from __future__ import annotations
 
@@ -29,8 +29,16 @@ def test_core_imports_no_qt_ui_cli_or_tensorflow():
         assert not {n for n in found if n.startswith(("genre_desktop.ui", "genre_desktop.cli"))}, (
             path
         )
-        if "training" not in path.parts:
-            assert not {n for n in found if n.split(".")[0] in ("tensorflow", "keras")}, path
+        assert not {n for n in found if n.split(".")[0] in ("tensorflow", "keras")}, path
+        assert not {n for n in found if n.startswith("genre_desktop.training")}, path
+
+
+def test_only_the_training_package_imports_tensorflow():
+    for path in PKG.rglob("*.py"):
+        if "training" in path.relative_to(PKG).parts:
+            continue
+        found = imports(path)
+        assert not {n for n in found if n.split(".")[0] in ("tensorflow", "keras")}, path
 
 
 def test_cli_imports_no_qt():

@@ -71,7 +71,9 @@ def song(style: str, seconds: float = 10.0, seed: int = 0) -> np.ndarray:
                 _place(out, vib, at, 0.15)
             continue
         if style == "metal":  # palm-muted power chords, double kick, crash
-            chord = sum(_tone(f, beat, (1, 0.8, 0.6, 0.5, 0.4), decay=0.3) for f in (root / 2, root * 0.75))
+            chord = sum(
+                _tone(f, beat, (1, 0.8, 0.6, 0.5, 0.4), decay=0.3) for f in (root / 2, root * 0.75)
+            )
             _place(out, np.tanh(6 * chord) * 0.5, at)
             for s in range(4):
                 _place(out, _kick(0.12), at + s * beat / 4, 0.6)
@@ -107,7 +109,9 @@ def song(style: str, seconds: float = 10.0, seed: int = 0) -> np.ndarray:
             if pos == 2:
                 _place(out, _kick(0.4), at, 0.9)
                 _place(out, _noise(rng, 0.12, 0.03), at, 0.4)
-            _place(out, _tone(root / 2 * (1.5 if pos == 3 else 1), beat, (1, 0.3), decay=0.5), at, 0.5)
+            _place(
+                out, _tone(root / 2 * (1.5 if pos == 3 else 1), beat, (1, 0.3), decay=0.5), at, 0.5
+            )
             continue
         if style == "jazz":  # swung ride, walking bass, soft 7th chords
             _place(out, _noise(rng, 0.4, 0.15) * 0.5, at, 0.2)
@@ -120,8 +124,15 @@ def song(style: str, seconds: float = 10.0, seed: int = 0) -> np.ndarray:
             continue
         # blues, country, rock: guitar-ish strums over a backbeat
         crunch = {"blues": 2.0, "country": 1.0, "rock": 5.0}[style]
-        strum = sum(_tone(f, beat, (1, 0.6, 0.4, 0.3), decay=0.4) for f in _chord(root, "7" if style == "blues" else "maj"))
-        _place(out, np.tanh(crunch * strum) / crunch * 0.8, at + (beat / 3 if style == "blues" and b % 2 else 0))
+        strum = sum(
+            _tone(f, beat, (1, 0.6, 0.4, 0.3), decay=0.4)
+            for f in _chord(root, "7" if style == "blues" else "maj")
+        )
+        _place(
+            out,
+            np.tanh(crunch * strum) / crunch * 0.8,
+            at + (beat / 3 if style == "blues" and b % 2 else 0),
+        )
         _place(out, _kick(), at if pos in (0, 2) else at + 10, 0.8)
         if pos in (1, 3):
             _place(out, _noise(rng, 0.2, 0.06), at, 0.45)

@@ -51,7 +51,12 @@ from genre_desktop.ui import tasks
 from genre_desktop.ui.dialogs import ApplyDialog, SettingsDialog, about
 from genre_desktop.ui.models import (
     ANALYSING,
+    COL_ALBUM_GENRE,
     COL_CONFIDENCE,
+    COL_GENRE,
+    COL_LENGTH,
+    COL_PREDICTED,
+    COL_STATUS,
     COL_TITLE,
     COLUMNS,
     DEFAULT_HIDDEN,
@@ -159,34 +164,30 @@ class MainWindow(QMainWindow):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         header.setSectionsMovable(True)
-        # the Title column takes the free width, the others keep theirs: every column
-        # fits at the default size and nothing becomes a wide empty strip when maximised
+        # the text columns (title, artist, album, folder) share the free width, the data
+        # columns keep the width of their content: every column fits at the default size and
+        # nothing becomes a wide empty strip when maximised
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # rows start in path order
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self.model.sort)
         fm = self.fontMetrics()
-        for col, sample in enumerate(
-            (
-                "",
-                "Artist name here",
-                "Album name here",
-                "00:00",
-                "Genre in file",
-                "✎ Hip-Hop",
-                "Confidence",
-                "Hip-Hop 100%",
-                "keep: not sure enough",
-                "~/Music/Artist/Album",
-                "01 - File name.flac",
-            )
-        ):
-            if col != COL_TITLE:
-                header.resizeSection(col, fm.horizontalAdvance(sample) + 24)
+        compact = {
+            COL_LENGTH: "0:00:00",
+            COL_GENRE: "Genre in file",
+            COL_PREDICTED: "✎ Classical",
+            COL_CONFIDENCE: "Confidence",
+            COL_ALBUM_GENRE: "Classical 100%",
+            COL_STATUS: "keep: not sure enough",
+        }
+        for col in range(len(COLUMNS)):
+            if col in compact:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(col, fm.horizontalAdvance(compact[col]) + 18)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         for col in DEFAULT_HIDDEN:
             header.setSectionHidden(col, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -711,9 +712,11 @@ class MainWindow(QMainWindow):
         self._apply([r for r in selected if r.target], selected)
 
     def _apply(self, rows: list[Row], considered: list[Row] | None = None) -> None:
-        if not rows:
-            QMessageBox.information(
-                self, "Apply", "Nothing to write: no track is marked 'will change'."
+        if not rows:  # said where the person looks, without a box to dismiss
+            self.statusBar().showMessage(
+                "Nothing to write: no track is marked 'will change' "
+                "(the Status column says why each is kept).",
+                8000,
             )
             return
         changes = [
@@ -949,7 +952,7 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([920, 340])
+            self.splitter.setSizes([880, 320])
         header = s.value("window/header")
         if isinstance(header, QByteArray):
             self.view.horizontalHeader().restoreState(header)

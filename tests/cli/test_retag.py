@@ -308,3 +308,57 @@ def test_classify_streams_rows_as_files_are_done(mixed):
     assert first["genre"] and still_running, "the first row came only at the end"
     assert len(rest.splitlines()) == 55
     assert "XNNPACK" not in err and "INFO" not in err
+
+
+def _library():
+    from genre_desktop import config
+    from genre_desktop.core.library import Library, default_path
+
+    return Library(default_path(config.data_dir()))
+
+
+def test_the_apps_apply_while_a_retag_runs_waits_or_refuses_and_damages_nothing(mixed):
+    from genre_desktop.errors import BusyError
+    from genre_desktop.ui import tasks
+
+    before = {p: audio.payload_digest(p) for p in mixed.iterdir()}
+    proc = subprocess.Popen(
+        retag_cmd(mixed),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    assert ": written" in proc.stdout.readline()  # the retag is writing now
+    files = sorted(mixed.iterdir())[:5]
+    job = tasks.apply_changes([(str(p), [], ["Jazz"], None) for p in files], 4)
+    library = _library()
+    try:
+        outcome = job(library)
+    except BusyError as exc:
+        outcome = exc
+    proc.communicate(timeout=300)
+    assert proc.returncode == 0
+    batches = library.batches()
+    if isinstance(outcome, BusyError):  # the usual case: the retag still held the lock
+        assert "another genre-desktop is writing" in outcome.reason
+        assert [b.kind for b in batches] == ["retag"]
+    # every file journalled once by the retag, read back whole, audio untouched
+    written = [c.path for b in batches if b.kind == "retag" for c in library.changes(b.id)]
+    assert sorted(written) == sorted(set(written)) and len(written) == 56
+    assert {p: audio.payload_digest(p) for p in mixed.iterdir()} == before
+    library.close()
+
+
+def test_a_retag_while_the_app_writes_refuses_with_the_same_message(mixed):
+    from genre_desktop.core.records import BatchKind
+    from genre_desktop.core.session import WriteSession
+
+    library = _library()
+    with WriteSession(library, BatchKind.APP):  # the app's Apply holds the lock
+        proc = cli("retag", str(mixed), "--yes", "--min-confidence", "0")
+    assert proc.returncode == 3 and "another genre-desktop is writing" in proc.stderr
+    assert library.batches() == []
+    assert all(tags.read(p).genres == [] for p in mixed.iterdir())
+    library.close()

@@ -49,3 +49,10 @@ def test_the_default_threshold_is_the_model_cards():
     if "recommended_min_confidence" not in card:
         pytest.skip("model card without a measured threshold")
     assert config.Settings().min_confidence == card["recommended_min_confidence"]
+
+
+def test_the_default_album_pooling_is_the_model_cards():
+    card = json.loads((config.models_dir() / "genre_cnn.json").read_text())
+    if "album_pooling" not in card:
+        pytest.skip("model card without a measured album pooling")
+    assert config.Settings().album_pooling == card["album_pooling"]

@@ -21,24 +21,6 @@ from genre_desktop.ui.models import ERROR, WILL_CHANGE, WRITTEN
 pytestmark = pytest.mark.usefixtures("needs_model")
 
 
-@pytest.fixture
-def needs_model(model_available):
-    if not model_available:
-        pytest.skip("models/genre_cnn.tflite not built (make train)")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = MainWindow(
-        config.Settings(jobs=2, policy="overwrite", min_confidence=0.0), data_dir=tmp_path / "data"
-    )
-    qtbot.addWidget(w)
-    w.ask_before_quit = False  # tests that check the question answer it themselves
-    w.show()
-    yield w
-    w.close()
-
-
 def drop(window, paths):
     """A real drag: enter, then drop, through Qt's event delivery."""
     mime = QMimeData()

@@ -16,9 +16,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from genre_desktop import config
 from genre_desktop.core import tags
-from genre_desktop.ui.mainwindow import MainWindow
 from genre_desktop.ui.models import COL_CONFIDENCE, COL_TITLE, ERROR, WRITTEN
 from tests.ui.test_app import answer, drop, wait_idle
 
@@ -26,24 +24,6 @@ pytestmark = pytest.mark.usefixtures("needs_model")
 
 MONKEY_ACTIONS = int(os.environ.get("GD_MONKEY_ACTIONS", "150"))  # `make monkey`: more
 MONKEY_FILES = int(os.environ.get("GD_MONKEY_FILES", "60"))
-
-
-@pytest.fixture
-def needs_model(model_available):
-    if not model_available:
-        pytest.skip("models/genre_cnn.tflite not built (make train)")
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    w = MainWindow(
-        config.Settings(jobs=2, policy="overwrite", min_confidence=0.0), data_dir=tmp_path / "data"
-    )
-    qtbot.addWidget(w)
-    w.ask_before_quit = False
-    w.show()
-    yield w
-    w.close()
 
 
 def many(music_library, folder: Path, n: int) -> Path:
