@@ -53,6 +53,7 @@ from genre_desktop.ui.models import (
     ANALYSING,
     COL_ALBUM_GENRE,
     COL_CONFIDENCE,
+    COL_FOLDER,
     COL_GENRE,
     COL_LENGTH,
     COL_PREDICTED,
@@ -65,6 +66,7 @@ from genre_desktop.ui.models import (
     WAITING,
     WRITTEN,
     ConfidenceDelegate,
+    ElideLeftDelegate,
     Row,
     Status,
     TrackFilter,
@@ -194,6 +196,8 @@ class MainWindow(QMainWindow):
         header.customContextMenuRequested.connect(self._column_menu)
         self.view.doubleClicked.connect(lambda idx: self._play_or_pause(self._row_at(idx)))
         self.view.setItemDelegateForColumn(COL_CONFIDENCE, ConfidenceDelegate(self.model))
+        self._folder_delegate = ElideLeftDelegate(self.view)
+        self.view.setItemDelegateForColumn(COL_FOLDER, self._folder_delegate)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.filter_text = QLineEdit()
@@ -724,7 +728,8 @@ class MainWindow(QMainWindow):
                 r.track.path,
                 r.track.genres,
                 r.target,
-                None if r.override is not None else (r.analysis.confidence if r.analysis else None),
+                # what decided: the album's pooled confidence where the album decides
+                None if r.override is not None or r.decision is None else r.decision.confidence,
             )
             for r in rows
         ]

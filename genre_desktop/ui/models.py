@@ -486,6 +486,14 @@ class TrackFilter(QSortFilterProxyModel):
         return True
 
 
+class ElideLeftDelegate(QStyledItemDelegate):
+    """Folders are cut on the left: the end ('…/Artist/Album') is what tells them apart."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
 class ConfidenceDelegate(QStyledItemDelegate):
     """The confidence drawn as a bar behind its percentage."""
 

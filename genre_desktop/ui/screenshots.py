@@ -83,9 +83,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
             app.processEvents()
             time.sleep(0.02)
 
-    w = MainWindow(
-        config.Settings(jobs=1, policy="keep", min_confidence=0.5), data_dir=tmp / "data"
-    )
+    w = MainWindow(config.Settings(jobs=1), data_dir=tmp / "data")
     w.resize(1200, 720)  # the default size: what a person sees first
     w.show()
     app.processEvents()
