@@ -202,7 +202,6 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
             out.file({**rec, "status": "failed", "error": d.reason})
         elif d.kind != policy.WRITE:
             summary[d.kind] += 1
-            summary["by-album"] += d.by_album
             out.file({**rec, "status": d.kind, "reason": d.reason})
         else:
             plan.append((o, d, rec))
@@ -230,13 +229,13 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
             res = session.write(
                 o.track.path, d.new, expect=(o.track.size, o.track.mtime_ns), old=o.track.genres
             )
-            summary["by-album"] += d.by_album
             if res.state == ChangeState.FAILED:
                 summary["failed"] += 1
                 failures[ErrorKind.TAG_WRITE].append(o.track.path)
                 out.file({**rec, "status": "failed", "error": res.reason})
             else:
                 summary["written" if res.state == ChangeState.WRITTEN else policy.SAME] += 1
+                summary["by-album"] += d.by_album and res.state == ChangeState.WRITTEN
                 out.file({**rec, "status": str(res.state), "new": d.new})
             if interrupt.requested:
                 raise Cancelled()
