@@ -56,9 +56,11 @@ from genre_desktop.ui.models import (
     COL_FOLDER,
     COL_GENRE,
     COL_LENGTH,
+    COL_NUMBER,
     COL_PREDICTED,
     COL_STATUS,
     COL_TITLE,
+    COL_YEAR,
     COLUMNS,
     DEFAULT_HIDDEN,
     ERROR,
@@ -177,6 +179,8 @@ class MainWindow(QMainWindow):
         header.sortIndicatorChanged.connect(self.model.sort)
         fm = self.fontMetrics()
         compact = {
+            COL_NUMBER: "2-10",
+            COL_YEAR: "2026",
             COL_LENGTH: "0:00:00",
             COL_GENRE: "Genre in file",
             COL_PREDICTED: "✎ Classical",

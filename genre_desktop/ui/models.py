@@ -30,6 +30,8 @@ COLUMNS = (
     "Title",
     "Artist",
     "Album",
+    "#",
+    "Year",
     "Length",
     "Genre in file",
     "Predicted",
@@ -43,6 +45,8 @@ COLUMNS = (
     COL_TITLE,
     COL_ARTIST,
     COL_ALBUM,
+    COL_NUMBER,
+    COL_YEAR,
     COL_LENGTH,
     COL_GENRE,
     COL_PREDICTED,
@@ -53,7 +57,7 @@ COLUMNS = (
     COL_FILE,
 ) = range(len(COLUMNS))
 # shown until the person picks columns (header context menu)
-DEFAULT_HIDDEN = (COL_FILE,)
+DEFAULT_HIDDEN = (COL_FILE, COL_YEAR)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -201,6 +205,16 @@ class TrackTableModel(QAbstractTableModel):
                 return t.artist
             if col == COL_ALBUM:
                 return t.album
+            if col == COL_NUMBER:
+                if not t.track_number:
+                    return ""
+                return (
+                    f"{t.disc_number}-{t.track_number}"
+                    if t.disc_number > 1
+                    else str(t.track_number)
+                )
+            if col == COL_YEAR:
+                return t.year
             if col == COL_LENGTH:
                 return _duration(t.duration) if t.duration else ""
             if col == COL_GENRE:
@@ -233,7 +247,11 @@ class TrackTableModel(QAbstractTableModel):
             return t.path
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and row.status == ERROR:
             return QColor(200, 40, 40)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_LENGTH, COL_CONFIDENCE):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (
+            COL_LENGTH,
+            COL_CONFIDENCE,
+            COL_NUMBER,
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -242,6 +260,10 @@ class TrackTableModel(QAbstractTableModel):
         t = row.track
         if col == COL_LENGTH:
             return t.duration
+        if col == COL_NUMBER:
+            return (t.album.casefold(), t.disc_number, t.track_number, t.path)
+        if col == COL_YEAR:
+            return t.year
         if col == COL_CONFIDENCE:
             return row.analysis.confidence if row.analysis else -1.0
         if col == COL_TITLE:
