@@ -105,6 +105,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tracks ADD COLUMN compilation INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE batches ADD COLUMN resume_key TEXT NOT NULL DEFAULT '';
     CREATE INDEX batches_resume ON batches(resume_key, state);
+    -- the next scan re-reads every file's tags, so the new fields are filled in (the new
+    -- model version re-analyses every track anyway, so this costs no extra analysis)
+    UPDATE tracks SET mtime_ns = -1;
     """,
 ]
 

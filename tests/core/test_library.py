@@ -155,3 +155,21 @@ def test_tracks_at_reads_only_the_given_paths_in_chunks(tmp_path):
     got = lib.tracks_at(reversed(wanted))
     assert [t.path for t in got] == sorted(wanted[:-1])
     assert lib.tracks_at([]) == []
+
+
+def test_a_version_1_library_is_migrated_and_its_files_are_read_again(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript(MIGRATIONS[0])
+    con.execute(
+        "INSERT INTO tracks(path, size, mtime_ns, genres, scanned_at) VALUES ('/m/a.flac', 10, 5, '[]', 0)"
+    )
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    lib = Library(path)
+    assert lib.schema_version == len(MIGRATIONS)
+    t = lib.track("/m/a.flac")
+    assert t is not None and t.album_artist == "" and t.track_number == 0 and not t.compilation
+    assert lib.known_stats()["/m/a.flac"][1] == -1  # the next scan sees it as changed
+    lib.close()
