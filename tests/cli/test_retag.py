@@ -175,19 +175,24 @@ def test_two_retags_at_once_one_refuses_clearly(mixed):
     assert all(len(tags.read(p).genres) == 1 for p in mixed.iterdir())
 
 
-def test_ctrl_c_finishes_the_file_prints_the_summary_and_resumes(mixed):
+def retag_writing(folder) -> subprocess.Popen:
+    """A retag started and seen writing its first file: its batch is surely mid-way (a fixed
+    sleep let a fast machine finish all 56 files first)."""
     proc = subprocess.Popen(
-        retag_cmd(mixed),
+        retag_cmd(folder),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    # interrupt right after the first file is written: the batch is then surely mid-way
-    # (a fixed sleep let a fast machine finish all 56 files first)
     assert proc.stdout is not None
     first = proc.stdout.readline()
     assert ": written" in first, first
+    return proc
+
+
+def test_ctrl_c_finishes_the_file_prints_the_summary_and_resumes(mixed):
+    proc = retag_writing(mixed)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
@@ -322,15 +327,7 @@ def test_the_apps_apply_while_a_retag_runs_waits_or_refuses_and_damages_nothing(
     from genre_desktop.ui import tasks
 
     before = {p: audio.payload_digest(p) for p in mixed.iterdir()}
-    proc = subprocess.Popen(
-        retag_cmd(mixed),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdout is not None
-    assert ": written" in proc.stdout.readline()  # the retag is writing now
+    proc = retag_writing(mixed)
     files = sorted(mixed.iterdir())[:5]
     job = tasks.apply_changes([(str(p), [], ["Jazz"], None) for p in files], 4)
     library = _library()
