@@ -270,9 +270,12 @@ class _Output:
         elif rec["status"] == "failed" and not self.args.dry_run:
             print(f"{self.show(rec['path'])}: {rec.get('error')}", file=sys.stderr)
 
+    def change_line(self, path: str, old: list[str], d) -> str:
+        return f"{self.show(path)}: {'; '.join(old) or '(none)'} -> {_why(d)}"
+
     def planned(self, path: str, old: list[str], d) -> None:
         if not self.args.json:
-            print(f"{self.show(path)}: {'; '.join(old) or '(none)'} -> {_why(d)}")
+            print(self.change_line(path, old, d))
 
     def plan_summary(self, plan, summary) -> str:
         """What the question shows: counts and the first few changes."""
@@ -281,9 +284,7 @@ class _Output:
             f"with a genre, {summary[policy.LOW_CONFIDENCE]} not sure enough; failed: {summary['failed']}."
         ]
         for o, d, _ in plan[:8]:
-            lines.append(
-                f"  {self.show(o.track.path)}: {'; '.join(o.track.genres) or '(none)'} -> {_why(d)}"
-            )
+            lines.append("  " + self.change_line(o.track.path, o.track.genres, d))
         if len(plan) > 8:
             lines.append(f"  … and {len(plan) - 8} more (--dry-run lists them all)")
         print("\n".join(lines), file=sys.stderr)

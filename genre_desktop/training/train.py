@@ -218,7 +218,6 @@ def choose(results: dict) -> tuple[str, str]:
     """The baseline, unless a candidate beats it on both protocols by more than the spread
     between seeds (the largest of the two candidates' seed ranges, at least one point)."""
     cands = results["candidates"]
-    base = cands[BASELINE]
 
     def cv(n: str) -> float:
         return cands[n]["seeds"]["accuracy"]["mean"]
@@ -246,7 +245,6 @@ def choose(results: dict) -> tuple[str, str]:
                 f"{100 * (tv(name) - tv(BASELINE)):.1f} (train->valid), more than the seed spread "
                 f"({100 * margin:.1f})"
             )
-    del base
     return best, why
 
 

@@ -45,6 +45,8 @@ from genre_desktop import APP_NAME, config
 from genre_desktop.core.library import Library, default_path
 from genre_desktop.core.model import Card, load_card
 from genre_desktop.core.player import Player, PlayerUnavailable
+from genre_desktop.core.records import BatchKind
+from genre_desktop.core.session import restored
 from genre_desktop.core.similarity import SimilarityIndex
 from genre_desktop.errors import GenreDesktopError, ModelError
 from genre_desktop.ui import tasks
@@ -806,12 +808,12 @@ class MainWindow(QMainWindow):
         if target is None:
             self.statusBar().showMessage("Nothing to undo.", 5000)
             return
-        n = target.counts.get("written", 0)
+        n = target.written()
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Undo",
             f"Give {n} file{'s' if n != 1 else ''} back the genre {'they' if n != 1 else 'it'} had "
-            f"before {'this app' if target.kind == 'app' else 'the ' + target.kind + ' command'} "
+            f"before {'this app' if target.kind == BatchKind.APP else 'the ' + target.kind + ' command'} "
             "wrote? Files changed since then are left as they are.",
             QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
             self,
@@ -834,13 +836,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Nothing to undo.", 5000)
             return
         by_path = {r.track.path: r for r in self.model.rows}
-        restored = skipped = 0
+        n_restored = skipped = 0
         redo = []
         for res in results:
-            ok = res.state == "written" or (
-                res.state == "skipped" and res.reason == "already has this genre"
-            )
-            restored += ok
+            ok = restored(res)
+            n_restored += ok
             skipped += not ok
             if ok:
                 redo.append((res.path, res.new, res.old))
@@ -856,7 +856,7 @@ class MainWindow(QMainWindow):
         self._redo = redo
         self.act_redo.setEnabled(bool(redo))
         self.statusBar().showMessage(
-            f"Undo: {restored} of {len(results)} file(s) restored"
+            f"Undo: {n_restored} of {len(results)} file(s) restored"
             + (f", {skipped} left as they are (changed since, or unreadable)" if skipped else "")
             + (". Ctrl+Shift+Z writes them again." if redo else "."),
             10000,
