@@ -348,6 +348,24 @@ def main() -> int:
         if out.returncode == 0:
             results["table_50k"] = json.loads(out.stdout.strip().splitlines()[-1])
             print("table, 50,000 rows:", results["table_50k"], flush=True)
+    if "gaps" not in args.skip:
+        # main-thread responsiveness while 200 files are analysed (the suite asserts threads)
+        runs = []
+        for _ in range(args.runs):
+            out = subprocess.run(
+                [sys.executable, str(ROOT / "benchmarks" / "gui_gaps.py"), "200"],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            )
+            if out.returncode == 0:
+                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        if runs:
+            results["main_thread_gaps"] = {
+                key: statistics.median(r[key] for r in runs)
+                for key in ("median_ms", "p95_ms", "p99_ms", "max_ms", "over_50ms", "over_100ms")
+            } | {"runs": runs}
+            print("main-thread gaps, 200 files:", results["main_thread_gaps"], flush=True)
     if "reference" not in args.skip:
         # librosa.load cannot read M4A without ffmpeg: the reference gets the other formats
         ref_paths = [p for p in paths if p.suffix != ".m4a"][: args.reference_tracks]

@@ -452,11 +452,8 @@ class MainWindow(QMainWindow):
             self.add_paths(files)
 
     def add_paths(self, paths: list[str]) -> None:
-        paths = [os.path.abspath(p) for p in paths]
-        for p in paths:
-            if os.path.isdir(p):
-                self.library.add_root(p)
-        self.start_analysis(paths)
+        # the analysis worker records new folders as library roots, off the main thread
+        self.start_analysis([os.path.abspath(p) for p in paths])
 
     def remove_folder(self) -> None:
         roots = self.library.roots()

@@ -56,6 +56,9 @@ class AnalysisWorker(QObject):
         run_in_background()  # this thread and its analysis processes yield to the window
         try:
             library = Library(self.db_path)
+            for p in self.paths:  # a dropped folder becomes a root that Rescan walks again
+                if Path(p).is_dir():
+                    library.add_root(p)
             progress = Progress(is_cancelled=lambda: self._cancel)
             result = scan(library, self.paths or library.roots(), progress)
             self.scanned.emit(result)

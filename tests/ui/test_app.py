@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,9 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from genre_desktop import config
+from genre_desktop.core import audio, tags
+from genre_desktop.core.library import Library
+from genre_desktop.core.model import GenreModel
 from genre_desktop.ui.mainwindow import MainWindow, write_playlist
 from genre_desktop.ui.models import ERROR, WILL_CHANGE, WRITTEN
 
@@ -196,37 +199,55 @@ def test_library_persists_across_restarts(qtbot, tmp_path, music_library):
     w2.close()
 
 
-def test_main_thread_never_blocks_over_100ms_while_200_files_are_analysed(
-    qtbot, window, tmp_path, music_library
+def test_decoding_analysis_tag_io_and_database_writes_never_run_on_the_main_thread(
+    qtbot, tmp_path, music_library, monkeypatch
 ):
-    folder = tmp_path / "two-hundred"
-    folder.mkdir()
-    for i in range(200):
-        shutil.copy(
-            music_library["ogg" if i % 2 else "mp3"],
-            folder / f"track{i:03d}{'.ogg' if i % 2 else '.mp3'}",
-        )
-    gaps = []
-    last = [time.perf_counter()]
-
-    def beat():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(beat)
-    timer.start()
-    drop(window, [folder])
-    last[0] = time.perf_counter()
-    wait_idle(qtbot, window, 300_000)
-    timer.stop()
-    assert sum(1 for r in window.model.rows if r.analysis is not None) == 200
-    worst = max(gaps)
-    assert worst < 0.100, (
-        f"longest gap {worst * 1000:.0f} ms, beat {gaps.index(worst)} of {len(gaps)}"
+    """What keeps the window responsive, asserted by thread rather than by milliseconds
+    (the gaps themselves are measured by `make bench`: benchmarks/gui_gaps.py)."""
+    w = MainWindow(
+        # one job: the analysis runs in this process (on its worker thread), where the spies
+        # see it; with more jobs it runs in other processes, further still from the window
+        config.Settings(jobs=1, policy="overwrite", min_confidence=0.0),
+        data_dir=tmp_path / "data",
     )
+    qtbot.addWidget(w)
+    w.ask_before_quit = False
+    w.show()
+    calls: list[tuple[str, bool]] = []
+
+    def spy(owner, name: str, what: str) -> None:
+        real = getattr(owner, name)
+
+        def watched(*args, **kwargs):
+            calls.append((what, threading.current_thread() is threading.main_thread()))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, watched)
+
+    for name in ("load", "load_excerpts", "probe"):
+        spy(audio, name, "decoding")
+    spy(GenreModel, "run", "analysis")
+    spy(tags, "read", "tag I/O")
+    spy(tags, "write_genres", "tag I/O")
+    spy(Library, "transaction", "database write")
+
+    folder = next(iter(music_library.values())).parent
+    drop(w, [folder])
+    wait_idle(qtbot, w)
+    QTimer.singleShot(300, lambda: w._last_dialog.accept())
+    w.apply_all()
+    qtbot.waitUntil(lambda: all(r.status == WRITTEN for r in w.model.rows), timeout=30_000)
+    answer(w, "Ok")
+    w.undo_last()
+    qtbot.waitUntil(
+        lambda: all(r.track.genres == ["Old Genre"] for r in w.model.rows), timeout=30_000
+    )
+    w.close()
+
+    seen = {what for what, _ in calls}
+    assert seen == {"decoding", "analysis", "tag I/O", "database write"}, seen
+    on_main = sorted({what for what, main in calls if main})
+    assert on_main == [], f"on the main thread: {on_main}"
 
 
 def test_rescan_shows_renamed_removed_and_new_files(qtbot, window, tmp_path, music_library):
