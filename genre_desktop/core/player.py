@@ -33,7 +33,10 @@ class Player:
         try:
             import sounddevice as sd
         except (OSError, ImportError) as exc:  # PortAudio library missing
-            raise PlayerUnavailable(f"audio output unavailable: {exc}") from exc
+            raise PlayerUnavailable(
+                f"audio output unavailable: {exc} (install libportaudio2 on Debian/Ubuntu, "
+                "portaudio on Fedora and Arch)"
+            ) from exc
         self._sd = sd
         try:
             device = sd.query_devices(kind="output")

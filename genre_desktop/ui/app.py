@@ -50,6 +50,62 @@ def no_display_reason() -> str | None:
     return "no display found (neither DISPLAY nor WAYLAND_DISPLAY is set)"
 
 
+# What Qt's xcb platform plugin loads (Qt 6.5+), by soname, with the package that has it on
+# Debian/Ubuntu, Fedora and Arch. pip cannot install them; without one Qt aborts the process.
+XCB_LIBRARIES: dict[str, tuple[str, str, str]] = {
+    "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor", "xcb-util-cursor"),
+    "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11", "libxkbcommon-x11"),
+    "libxkbcommon.so.0": ("libxkbcommon0", "libxkbcommon", "libxkbcommon"),
+    "libxcb-icccm.so.4": ("libxcb-icccm4", "xcb-util-wm", "xcb-util-wm"),
+    "libxcb-keysyms.so.1": ("libxcb-keysyms1", "xcb-util-keysyms", "xcb-util-keysyms"),
+    "libxcb-shape.so.0": ("libxcb-shape0", "libxcb", "libxcb"),
+    "libxcb-render-util.so.0": (
+        "libxcb-render-util0",
+        "xcb-util-renderutil",
+        "xcb-util-renderutil",
+    ),
+    "libxcb-image.so.0": ("libxcb-image0", "xcb-util-image", "xcb-util-image"),
+    "libEGL.so.1": ("libegl1", "libglvnd-egl", "libglvnd"),
+    "libGL.so.1": ("libgl1", "libglvnd-glx", "libglvnd"),
+    "libfontconfig.so.1": ("libfontconfig1", "fontconfig", "fontconfig"),
+    "libdbus-1.so.3": ("libdbus-1-3", "dbus-libs", "dbus"),
+}
+
+
+def missing_libraries(libraries: dict[str, tuple[str, str, str]] = XCB_LIBRARIES) -> list[str]:
+    """The sonames of `libraries` the dynamic linker cannot load here (Linux with X11 only:
+    elsewhere Qt brings or needs none of them)."""
+    if not sys.platform.startswith("linux"):
+        return []
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return []  # offscreen, wayland...: the xcb plugin is not loaded
+    if not platform and os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+        return []
+    import ctypes
+
+    missing = []
+    for soname in libraries:
+        try:
+            ctypes.CDLL(soname)
+        except OSError:
+            missing.append(soname)
+    return missing
+
+
+def missing_libraries_message(missing: list[str], libraries=XCB_LIBRARIES) -> str:
+    """One line: what is missing and the packages that bring it on each family of Linux."""
+    debian, fedora, arch = (
+        " ".join(dict.fromkeys(libraries[m][i] for m in missing)) for i in range(3)
+    )
+    return (
+        f"genre-desktop: the window needs system libraries that are missing ({', '.join(missing)}): "
+        f"install them with `sudo apt-get install {debian}` (Debian/Ubuntu), "
+        f"`sudo dnf install {fedora}` (Fedora) or `sudo pacman -S {arch}` (Arch), "
+        "or run packaging/system-deps.sh from the source tree."
+    )
+
+
 def run_gui(argv: list[str]) -> int:
     reason = no_display_reason()
     if reason:
@@ -60,6 +116,10 @@ def run_gui(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
+    missing = missing_libraries()
+    if missing:  # checked before Qt, which would abort the process over it
+        print(missing_libraries_message(missing), file=sys.stderr)
+        return 2
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication, QMessageBox
 
