@@ -70,12 +70,13 @@ def outcome_record(o: Outcome, verdict: albums.Verdict | None = None) -> dict:
 class _Rows:
     """Prints rows as they come: JSON Lines, or table rows sized to the terminal once."""
 
-    def __init__(self, args, bar: ProgressBar) -> None:
+    def __init__(self, args, bar: ProgressBar, albums: bool = True) -> None:
         self.args = args
         self.bar = bar
         self.widths: list[int] | None = None
         self.started = False
-        self.columns = len(HEADERS)
+        self.albums = albums  # any track in an album: else the album column stays empty
+        self.keep = list(range(len(HEADERS)))
 
     def error(self, path: str, reason: str) -> None:
         if self.args.json:
@@ -106,15 +107,21 @@ class _Rows:
         if not self.started:
             self.started = True
             width = terminal_width(sys.stdout)
-            # narrow terminals drop the descriptive tags: the genre columns matter more
-            self.columns = len(HEADERS) if width is None or width >= 110 else len(HEADERS) - 1
-            natural = [max(len(cells[0]) + 8, 40), 9, 5, 14, 16, 30][: self.columns]
-            self.widths = fit_widths(natural, width, 0) if width else None
+            if width is not None:  # a pipe keeps every field, so `cut -f` stays stable
+                # a terminal shows only what has content (no album: no album column), and
+                # a narrow one drops the descriptive tags: the genre columns matter more
+                self.keep = [
+                    i
+                    for i in range(len(HEADERS))
+                    if (i != 4 or self.albums) and (i != 5 or width >= 110)
+                ]
+                natural = [max(len(cells[0]) + 8, 40), 9, 5, 14, 16, 30]
+                self.widths = fit_widths([natural[i] for i in self.keep], width, 0)
             self._emit(list(HEADERS))
         self._emit(cells)
 
     def _emit(self, cells: list[str]) -> None:
-        cells = cells[: self.columns]
+        cells = [cells[i] for i in self.keep]
         if self.widths is None:  # a pipe: tab-separated, nothing cut (cut -f, awk -F'\t')
             self.bar.print("\t".join(cells).rstrip())
             return
@@ -139,10 +146,10 @@ def run(args) -> int:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         return EXIT.FAILED
     bar = ProgressBar(len(tracks), enabled=not args.json)
-    out = _Rows(args, bar)
+    groups = albums.group(tracks) if settings.per == albums.Per.ALBUM else {}
+    out = _Rows(args, bar, albums=bool(groups))
     for path, reason in errors:
         out.error(path, reason)
-    groups = albums.group(tracks) if settings.per == albums.Per.ALBUM else {}
     album_of = {t.id: key for key, members in groups.items() for t in members}
     waiting: dict[str, list[Outcome]] = {}
     ok = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import time
@@ -53,21 +54,29 @@ def middle_cut(text: str, width: int) -> str:
 
 
 def path_cut(path: str, width: int) -> str:
-    """A path in `width` characters that keeps what tells files apart: the file name and its
-    folder ('…/disc 2/02 - Unkn…own.flac'), the leading folders dropped first."""
+    """A path in `width` characters that keeps what tells files apart: the file name, with as
+    many of its folders as fit ('…/Album/02 - Unknown.flac'). Folders go before any of the
+    name does (but a disc folder, which tells '…/disc 2/01' from '…/disc 1/01'); a name
+    longer than the width is cut in its middle."""
     if len(path) <= width:
         return path
     parts = path.replace("\\", "/").split("/")
     name = parts[-1]
-    parent = parts[-2] if len(parts) > 1 else ""
     for keep in range(len(parts) - 1, 0, -1):  # as many trailing folders as fit
         tail = "/".join(parts[-keep - 1 :])
         if len(tail) + 2 <= width:
             return "…/" + tail
-    prefix = f"…/{middle_cut(parent, 16)}/" if parent else ""
-    if width - len(prefix) >= 12:
-        return prefix + middle_cut(name, width - len(prefix))
-    return middle_cut(path, width)
+    parent = parts[-2] if len(parts) > 1 else ""
+    if _DISC.fullmatch(parent.strip()):  # 'disc 2/01 - Intro' tells apart from 'disc 1/...'
+        prefix = f"…/{parent}/"
+        if width - len(prefix) >= 12:
+            return prefix + middle_cut(name, width - len(prefix))
+    if len(name) + 2 <= width:
+        return "…/" + name
+    return middle_cut(name, width)
+
+
+_DISC = re.compile(r"(?i)(disc|disk|cd)\s*\d+")
 
 
 def terminal_width(out: TextIO = sys.stdout) -> int | None:

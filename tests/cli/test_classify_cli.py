@@ -89,3 +89,28 @@ def test_similar_from_the_cache(music_library):
     recs = [json.loads(x) for x in out.stdout.splitlines()]
     assert len(recs) == 3 and recs[0]["score"] >= recs[1]["score"] >= recs[2]["score"]
     assert str(music_library["flac"]) not in [r["path"] for r in recs]
+
+
+def test_untagged_songs_keep_their_names_at_80_columns(tmp_path, music_library):
+    """No album, so no album column; the width goes to the file name, never cut while the
+    folder can give way."""
+    import re
+
+    from tests import audiofactory
+    from tests.cli.test_retag import _in_terminal
+
+    folder = tmp_path / "a rather long folder of music" / "downloaded songs"
+    folder.mkdir(parents=True)
+    names = ["alan_jackson_look_at_me", "john_denver_take_me_home_country_roads"]
+    for i, name in enumerate(names):
+        audiofactory.write(folder / f"{name}.opus", "opus", seconds=6, seed=i)
+    rc, screen = _in_terminal(["classify", str(folder)], answer="")
+    text = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line.split("\x1b[2K")[-1]) for line in
+            screen.replace("\r", "\n").splitlines()]  # fmt: skip
+    header = next(line for line in text if line.startswith("file"))
+    rows = [line for line in text if ".opus" in line]
+    assert rc == 0 and len(rows) == 2, screen
+    assert "album genre" not in header
+    assert all(len(r) <= 80 for r in rows), rows
+    for name in names:
+        assert any(f"{name}.opus" in r for r in rows), rows
