@@ -10,8 +10,11 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
+    QModelIndex,
+    QObject,
     QPoint,
     QSettings,
     QStandardPaths,
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -42,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from genre_desktop import APP_NAME, config
+from genre_desktop.core.labels import display_name
 from genre_desktop.core.library import Library, default_path
 from genre_desktop.core.model import Card, load_card
 from genre_desktop.core.player import Player, PlayerUnavailable
@@ -69,6 +74,7 @@ from genre_desktop.ui.models import (
     KEPT,
     WAITING,
     WRITTEN,
+    YIELD_ORDER,
     ConfidenceDelegate,
     ElideLeftDelegate,
     Row,
@@ -85,6 +91,7 @@ STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("All tracks", ()),
     ("Will change", (Status.WILL_CHANGE,)),
     ("Kept as they are", KEPT),
+    ("Not sure enough", (Status.KEEP_UNSURE,)),
     ("Written", (Status.WRITTEN,)),
     ("Waiting", (Status.WAITING, Status.ANALYSING)),
     ("Errors", (Status.ERROR,)),
@@ -189,18 +196,45 @@ class MainWindow(QMainWindow):
             COL_CONFIDENCE: "Confidence",
             COL_ALBUM_GENRE: "Classical 100%",
             COL_STATUS: "keep: not sure enough",
+            COL_FOLDER: "…/Artist/Album name",  # cut on the left: the last folders show
+        }
+        # what each column needs: its content's width, or a share of the free width that
+        # keeps a title readable
+        self._column_width = {
+            col: fm.horizontalAdvance(compact[col]) + 18
+            if col in compact
+            else fm.horizontalAdvance("M" * (14 if col == COL_TITLE else 8))
+            for col in range(len(COLUMNS))
         }
         for col in range(len(COLUMNS)):
             if col in compact:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(col, fm.horizontalAdvance(compact[col]) + 18)
+                header.resizeSection(col, self._column_width[col])
             else:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-        for col in DEFAULT_HIDDEN:
-            header.setSectionHidden(col, True)
+        self._details_analysis = None  # the analysis the details panel shows
+        self._person_hidden: set[int] = set(DEFAULT_HIDDEN)  # the column menu's choices
+        self._empty_columns: set[int] = set()
+        self._columns_timer = QTimer(self)
+        self._columns_timer.setSingleShot(True)
+        self._columns_timer.setInterval(150)
+        self._columns_timer.timeout.connect(self._refresh_columns)
+        self.model.dataChanged.connect(self._rows_changed)
+        self.model.modelReset.connect(self._selection_changed)
+        for signal in (
+            self.model.modelReset,
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.dataChanged,
+        ):
+            signal.connect(self._columns_timer.start)
+        self.view.viewport().installEventFilter(self)
+        self._fit_columns()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self.view.doubleClicked.connect(lambda idx: self._play_or_pause(self._row_at(idx)))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._row_menu)
         self.view.setItemDelegateForColumn(COL_CONFIDENCE, ConfidenceDelegate(self.model))
         self._folder_delegate = ElideLeftDelegate(self.view)
         self.view.setItemDelegateForColumn(COL_FOLDER, self._folder_delegate)
@@ -251,6 +285,13 @@ class MainWindow(QMainWindow):
         self.details_scroll.setWidget(self.details)
         self.details_scroll.setWidgetResizable(True)
         self.details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # the panel wraps to its width; it scrolls down, never sideways
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll.setMinimumWidth(
+            self.details.minimumSizeHint().width()
+            + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            + 2
+        )
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.details_scroll)
         self.splitter.setStretchFactor(0, 3)
@@ -270,6 +311,15 @@ class MainWindow(QMainWindow):
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel_analysis)
         sb = self.statusBar()
+        self.waiting_link = QLabel("")
+        self.waiting_link.setTextFormat(Qt.TextFormat.RichText)
+        self.waiting_link.setToolTip(
+            "Tracks the model is not sure enough about to write on its own: select them and "
+            "Accept the suggestion, or choose a genre (right-click)"
+        )
+        self.waiting_link.linkActivated.connect(lambda _: self.show_waiting())
+        self.waiting_link.setVisible(False)
+        sb.addPermanentWidget(self.waiting_link)
         sb.addPermanentWidget(self.errors_link)
         sb.addPermanentWidget(self.progress_label)
         sb.addPermanentWidget(self.progress)
@@ -292,7 +342,6 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         style = self.style()
-        from PySide6.QtWidgets import QStyle
 
         sp = QStyle.StandardPixmap
         self.act_add = self._action(
@@ -328,6 +377,23 @@ class MainWindow(QMainWindow):
         )
         self.act_apply_sel = self._action(
             "Apply Selected", self.apply_selected, QKeySequence("Ctrl+Shift+Return")
+        )
+        self.act_accept = self._action(
+            "Accept Suggestion",
+            self.accept_selected,
+            QKeySequence("Ctrl+Shift+A"),
+            None,
+            "Take the predicted genre for the selected tracks (written on Apply)",
+        )
+        self.act_select_album = self._action(
+            "Select Album", self.select_album, None, None, "Select every track of this album"
+        )
+        self.act_back = self._action(
+            "Back to the Prediction",
+            lambda: self.choose_for_selected(None),
+            None,
+            None,
+            "Forget your choice for the selected tracks",
         )
         self.act_undo = self._action(
             "Undo Last Apply",
@@ -370,6 +436,9 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_quit)
         e = self.menuBar().addMenu("&Edit")
         for a in (self.act_apply, self.act_apply_sel, self.act_undo, self.act_redo):
+            e.addAction(a)
+        e.addSeparator()
+        for a in (self.act_accept, self.act_back, self.act_select_album):
             e.addAction(a)
         e.addSeparator()
         e.addAction(self.act_errors)
@@ -560,6 +629,56 @@ class MainWindow(QMainWindow):
             return None
         return self.model.rows[self.proxy.mapToSource(proxy_index).row()].track.id
 
+    def show_column(self, col: int, on: bool) -> None:
+        """The person's choice from the column menu (kept across restarts)."""
+        if on:
+            self._person_hidden.discard(col)
+            self._empty_columns.discard(col)  # asked for: shown even while empty
+        else:
+            self._person_hidden.add(col)
+        self._fit_columns()
+
+    def _refresh_columns(self) -> None:
+        self._empty_columns = self.model.empty_columns()
+        self._fit_columns()
+        waiting = self.model.waiting_for_decision()
+        self.waiting_link.setText(
+            f'<a href="waiting">{waiting} waiting for your decision</a>' if waiting else ""
+        )
+        self.waiting_link.setVisible(bool(waiting))
+
+    def show_waiting(self) -> None:
+        """Only the tracks kept for want of confidence."""
+        self.filter_status.setCurrentIndex(
+            next(i for i, (label, _) in enumerate(STATUS_FILTERS) if label == "Not sure enough")
+        )
+
+    def _fit_columns(self) -> None:
+        """Show the columns the person wants that have content; when the table is too narrow
+        for them, the columns of YIELD_ORDER give way, so the title keeps its width and the
+        table never scrolls sideways."""
+        header = self.view.horizontalHeader()
+        want = [
+            c
+            for c in range(len(COLUMNS))
+            if c not in self._person_hidden and c not in self._empty_columns
+        ]
+        room = self.view.viewport().width()
+        for col in YIELD_ORDER:
+            if sum(self._column_width[c] for c in want) <= room:
+                break
+            if col in want:
+                want.remove(col)
+        for col in range(len(COLUMNS)):
+            hidden = col not in want
+            if header.isSectionHidden(col) != hidden:
+                header.setSectionHidden(col, hidden)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
     def _column_menu(self, pos: QPoint) -> None:
         """Right-click on the header: show or hide columns."""
         from PySide6.QtWidgets import QMenu
@@ -571,7 +690,7 @@ class MainWindow(QMainWindow):
             a.setCheckable(True)
             a.setChecked(not header.isSectionHidden(col))
             a.setEnabled(col != COL_TITLE)
-            a.toggled.connect(lambda on, c=col: header.setSectionHidden(c, not on))
+            a.toggled.connect(lambda on, c=col: self.show_column(c, on))
         self._column_menu_widget = menu
         menu.popup(header.mapToGlobal(pos))
 
@@ -617,6 +736,21 @@ class MainWindow(QMainWindow):
             rows.append(self.model.rows[src.row()])
         return rows
 
+    def _rows_changed(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
+        """An analysis, a choice, a write or an undo changed rows: the details panel shows
+        what is true now for its track (similar songs too, once it has an analysis)."""
+        shown = self.details.row
+        if shown is None:
+            return
+        i = self.model.index_of(shown.track.id)
+        if i is None or not top.row() <= i <= bottom.row():
+            return
+        row = self.model.rows[i]
+        if row.analysis is not self._details_analysis:  # new analysis: similar songs too
+            self._show_details(row)
+        else:
+            self.details.set_row(row)
+
     def _selection_changed(self, *_: object) -> None:
         rows = self.selected_rows()
         self._show_details(rows[0] if rows else None)
@@ -638,6 +772,7 @@ class MainWindow(QMainWindow):
 
     def _show_details(self, row: Row | None) -> None:
         self.details.set_row(row)
+        self._details_analysis = row.analysis if row is not None else None
         if row is None or row.analysis is None or self.card is None:
             self.details.set_similar([])
             return
@@ -709,6 +844,75 @@ class MainWindow(QMainWindow):
 
     def _genre_chosen(self, track_id: int, genres: list[str] | None) -> None:
         self.model.set_override(track_id, genres)
+
+    def accept_selected(self) -> None:
+        """The prediction becomes the person's choice for every selected analysed track."""
+        rows = [r for r in self.selected_rows() if r.analysis is not None]
+        for r in rows:
+            self.model.set_override(r.track.id, [r.predicted])
+        self._say_chosen(rows, "the suggested genre")
+
+    def choose_for_selected(self, genres: list[str] | None) -> None:
+        """One genre for every selected track (None: back to the prediction)."""
+        rows = [r for r in self.selected_rows() if r.error is None]
+        for r in rows:
+            self.model.set_override(r.track.id, genres)
+        self._say_chosen(rows, "; ".join(genres) if genres else "the prediction")
+
+    def _say_chosen(self, rows: list[Row], what: str) -> None:
+        writes = sum(1 for r in rows if r.target)
+        self.statusBar().showMessage(
+            f"{len(rows)} track(s) set to {what}: Apply writes {writes}"
+            if rows
+            else "Select analysed tracks first.",
+            8000,
+        )
+
+    def select_album(self) -> None:
+        """Every track of the current track's album (same album and album artist)."""
+        row = self.details.row
+        if row is None or not row.track.album:
+            return
+        key = (row.track.album.casefold(), (row.track.album_artist or "").casefold())
+        self.select_tracks(
+            [
+                r.track.id
+                for r in self.model.rows
+                if (r.track.album.casefold(), (r.track.album_artist or "").casefold()) == key
+            ]
+        )
+
+    def _row_menu(self, pos: QPoint) -> None:
+        """Right-click on the tracks: decide for all selected ones at once."""
+        from PySide6.QtWidgets import QMenu
+
+        from genre_desktop.core.labels import DISPLAY
+
+        rows = self.selected_rows()
+        if not rows:
+            return
+        menu = QMenu(self)
+        n = len(rows)
+        self.act_accept.setText(f"Accept Suggestion ({n} track{'s' if n > 1 else ''})")
+        menu.addAction(self.act_accept)
+        choose = menu.addMenu(f"Set Genre of {n} Track{'s' if n > 1 else ''}")
+        names = self.card.display_names if self.card else list(DISPLAY.values())
+        for name in names:
+            choose.addAction(name, lambda n=name: self.choose_for_selected([n]))
+        choose.addSeparator()
+        choose.addAction("Other…", self._choose_other)
+        menu.addAction(self.act_back)
+        menu.addSeparator()
+        menu.addAction(self.act_select_album)
+        menu.addAction(self.act_apply_sel)
+        self._row_menu_widget = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _choose_other(self) -> None:
+        text, ok = QInputDialog.getText(self, "Set genre", "Genre (several: separate with ;)")
+        names = [display_name(g) for g in text.split(";") if g.strip()] if ok else []
+        if names:
+            self.choose_for_selected(names)
 
     # -- applying --------------------------------------------------------------------------------
     def apply_all(self) -> None:
@@ -962,12 +1166,18 @@ class MainWindow(QMainWindow):
         header = s.value("window/header")
         if isinstance(header, QByteArray):
             self.view.horizontalHeader().restoreState(header)
+        hidden = s.value("window/hidden_columns")
+        if isinstance(hidden, list | str):
+            names = [hidden] if isinstance(hidden, str) else hidden
+            self._person_hidden = {COLUMNS.index(n) for n in names if n in COLUMNS} - {COL_TITLE}
+        self._fit_columns()
 
     def save_state(self) -> None:
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/header", self.view.horizontalHeader().saveState())
+        s.setValue("window/hidden_columns", [COLUMNS[c] for c in sorted(self._person_hidden)])
         s.sync()
 
     def unapplied_choices(self) -> list[Row]:

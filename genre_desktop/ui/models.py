@@ -58,6 +58,17 @@ COLUMNS = (
 ) = range(len(COLUMNS))
 # shown until the person picks columns (header context menu)
 DEFAULT_HIDDEN = (COL_FILE, COL_YEAR)
+# in a window too narrow for every column, these give way first (the title never does)
+YIELD_ORDER = (COL_FOLDER, COL_ALBUM_GENRE, COL_LENGTH, COL_NUMBER, COL_GENRE, COL_ALBUM)
+# columns kept out of sight while no row has anything to show in them (untagged files)
+_HAS_CONTENT = {
+    COL_ARTIST: lambda r: bool(r.track.artist),
+    COL_ALBUM: lambda r: bool(r.track.album),
+    COL_NUMBER: lambda r: bool(r.track.track_number),
+    COL_YEAR: lambda r: bool(r.track.year),
+    COL_GENRE: lambda r: bool(r.track.genre),
+    COL_ALBUM_GENRE: lambda r: bool(r.verdict is not None and r.verdict.album is not None),
+}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -298,6 +309,10 @@ class TrackTableModel(QAbstractTableModel):
         )
         self.layoutChanged.emit()
 
+    def empty_columns(self) -> set[int]:
+        """The columns no row has anything to show in (stops at the first row that has)."""
+        return {c for c, has in _HAS_CONTENT.items() if not any(has(r) for r in self.rows)}
+
     # -- updates -----------------------------------------------------------------------------
     def _reindex(self) -> None:
         self._index = {r.track.id: i for i, r in enumerate(self.rows)}
@@ -393,6 +408,10 @@ class TrackTableModel(QAbstractTableModel):
                 r.status = WAITING
                 self._changed(i)
 
+    def index_of(self, track_id: int) -> int | None:
+        """The row number of a track, None when it is not listed."""
+        return self._index.get(track_id)
+
     def row_of(self, track_id: int) -> Row | None:
         i = self._index.get(track_id)
         return None if i is None else self.rows[i]
@@ -421,6 +440,11 @@ class TrackTableModel(QAbstractTableModel):
             self.rows[i].override = genres
             self._decide(self.rows[i])
             self._changed(i)
+
+    def waiting_for_decision(self) -> int:
+        """Analysed tracks kept only because the model is not sure enough, with no choice
+        made by the person: what waits for them."""
+        return sum(1 for r in self.rows if r.status == Status.KEEP_UNSURE and r.override is None)
 
     def set_policy(
         self, policy_name: str, min_confidence: float, per: str = "album", pooling: str = "mean"

@@ -25,19 +25,35 @@ from genre_desktop.core.labels import DISPLAY, GENRES, display_name
 from genre_desktop.ui.models import Row
 
 
+def breakable(text: str) -> str:
+    """`text` with a zero-width space after each `_`, `/`, `\\` and `-`, so a word-wrapped
+    label can break a file name or a path there instead of growing the panel sideways."""
+    for ch in "_/\\-":
+        text = text.replace(ch, ch + "\u200b")
+    return text
+
+
 class ProbabilityChart(QWidget):
-    """Ten horizontal bars, best first."""
+    """One horizontal bar per genre, best first."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._items: list[tuple[str, float]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
+    def _label_width(self) -> int:
+        fm = self.fontMetrics()
+        return max((fm.horizontalAdvance(n) for n in DISPLAY.values()), default=60) + 10
+
+    def _pct_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance("100%") + 8
+
     def sizeHint(self) -> QSize:
-        return QSize(260, (self.fontMetrics().height() + 6) * 10)
+        return QSize(260, (self.fontMetrics().height() + 6) * len(GENRES))
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        # the names and percentages always fit; the bars are what shrinks
+        return QSize(self._label_width() + self._pct_width() + 30, self.sizeHint().height())
 
     def set_probabilities(self, items: list[tuple[str, float]]) -> None:
         self._items = items
@@ -48,8 +64,7 @@ class ProbabilityChart(QWidget):
         pal = self.palette()
         fm = self.fontMetrics()
         line = fm.height() + 6
-        label_w = max((fm.horizontalAdvance(n) for n in DISPLAY.values()), default=60) + 10
-        pct_w = fm.horizontalAdvance("100%") + 8
+        label_w, pct_w = self._label_width(), self._pct_width()
         bar_w = max(10, self.width() - label_w - pct_w)
         for i, (name, prob) in enumerate(self._items):
             y = i * line
@@ -86,6 +101,8 @@ class DetailsPanel(QWidget):
         super().__init__(parent)
         self.row: Row | None = None
         self._similar_ids: list[int] = []
+        self._suggested = ""
+        self._runner_up = ""
         layout = QVBoxLayout(self)
         self.title = QLabel("No track selected")
         f = self.title.font()
@@ -101,9 +118,16 @@ class DetailsPanel(QWidget):
         genre_box = QGroupBox("Genre")
         form = QFormLayout(genre_box)
         self.in_file = QLabel("—")
+        self.in_file.setWordWrap(True)
         self.prediction = QLabel("—")
+        self.prediction.setWordWrap(True)
         self.picker = QComboBox()
         self.picker.setEditable(True)
+        # a narrow panel narrows the picker rather than cutting the panel off
+        self.picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.picker.setMinimumContentsLength(8)
         self.picker.addItem("Use the prediction", None)
         for g in GENRES:
             self.picker.addItem(DISPLAY[g], DISPLAY[g])
@@ -116,10 +140,25 @@ class DetailsPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c82828")
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("In the file:", self.in_file)
         self.album = QLabel("—")
         self.album.setWordWrap(True)
         form.addRow("Predicted:", self.prediction)
+        # the next step in one click: take the suggestion, or its runner-up
+        self.accept_button = QPushButton("Accept")
+        self.accept_button.setToolTip("Write the predicted genre on the next Apply")
+        self.accept_button.clicked.connect(lambda: self._choose(self._suggested))
+        self.runner_button = QPushButton("")
+        self.runner_button.setToolTip("Write the second most likely genre on the next Apply")
+        self.runner_button.clicked.connect(lambda: self._choose(self._runner_up))
+        for b in (self.accept_button, self.runner_button):
+            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        suggestion = QHBoxLayout()
+        suggestion.addWidget(self.accept_button)
+        suggestion.addWidget(self.runner_button)
+        suggestion.addStretch()
+        form.addRow("", suggestion)
         form.addRow("Album:", self.album)
         form.addRow("Choose:", self.picker)
         form.addRow("Apply will:", self.plan)
@@ -153,11 +192,15 @@ class DetailsPanel(QWidget):
         self.volume.setValue(80)
         self.volume.setToolTip("Volume")
         self.volume.setMaximumWidth(110)
+        self.volume.setMinimumWidth(40)
         self.volume.valueChanged.connect(lambda v: self.volume_changed.emit(v / 100))
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.stop_button)
         buttons.addStretch()
-        buttons.addWidget(QLabel("Volume"))
+        speaker = QLabel()
+        speaker.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume).pixmap(16, 16))
+        speaker.setToolTip("Volume")
+        buttons.addWidget(speaker)
         buttons.addWidget(self.volume)
         self.position = QSlider(Qt.Orientation.Horizontal)
         self.position.setRange(0, 1000)
@@ -219,6 +262,7 @@ class DetailsPanel(QWidget):
                 and (w is not self.play_button or self._player_ok)
                 and (w is not self.stop_button or self._player_ok)
             )
+        self._set_suggestions(row)
         self.error.setVisible(bool(row is not None and row.error))
         self.error.setText(f"Could not read this file: {row.error}" if row and row.error else "")
         self.plan.setText(row.plan() if row is not None else "")
@@ -235,9 +279,10 @@ class DetailsPanel(QWidget):
             self.set_similar([])
             return
         t = row.track
-        self.title.setText(t.display_title)
-        self.subtitle.setText(" — ".join(x for x in (t.artist, t.album) if x) or t.path)
-        self.in_file.setText(t.genre or "(none)")
+        self.title.setText(breakable(t.display_title))
+        self.title.setToolTip(t.path)
+        self.subtitle.setText(breakable(" — ".join(x for x in (t.artist, t.album) if x) or t.path))
+        self.in_file.setText(breakable(t.genre) if t.genre else "(none)")
         a = row.analysis
         if a is not None:
             ranked = [(display_name(k), v) for k, v in a.ranked()]
@@ -260,6 +305,29 @@ class DetailsPanel(QWidget):
                 i = self.picker.count() - 1
             self.picker.setCurrentIndex(i)
         self.picker.blockSignals(False)
+
+    def _set_suggestions(self, row: Row | None) -> None:
+        """'Accept Rock' and 'Jazz 21%' (the runner-up), for a row with a prediction."""
+        ranked = (
+            [(display_name(k), v) for k, v in row.analysis.ranked()]
+            if row is not None and row.analysis is not None
+            else []
+        )
+        self._suggested = ranked[0][0] if ranked else ""
+        self._runner_up = ranked[1][0] if len(ranked) > 1 else ""
+        chosen = row.override if row is not None else None
+        self.accept_button.setVisible(bool(ranked))
+        self.runner_button.setVisible(len(ranked) > 1)
+        if ranked:
+            self.accept_button.setText(f"Accept {self._suggested}")
+            self.accept_button.setEnabled(chosen != [self._suggested])
+        if len(ranked) > 1:
+            self.runner_button.setText(f"{self._runner_up} {ranked[1][1]:.0%}")
+            self.runner_button.setEnabled(chosen != [self._runner_up])
+
+    def _choose(self, genre: str) -> None:
+        if self.row is not None and genre:
+            self.genre_chosen.emit(self.row.track.id, [genre])
 
     def set_similar(self, items: list[tuple[int, float, str]]) -> None:
         """[(track id, score, label)]"""
