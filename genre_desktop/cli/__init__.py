@@ -48,7 +48,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def unknown_first_word(argv: list[str]) -> str | None:
+    """What to say when the first word is neither a command nor an existing path: a path
+    that is not there, or a command with a typo ('did you mean')."""
+    import difflib
+    import os
+
+    words = [a for a in argv if not a.startswith("-")]
+    if not words or words[0] in SUBCOMMANDS or os.path.exists(words[0]):
+        return None
+    first = words[0]
+    if any(sep in first for sep in ("/", "\\", os.sep)) or first.startswith((".", "~")):
+        return f"no such file or folder: {first}"
+    close = difflib.get_close_matches(first, SUBCOMMANDS, n=1, cutoff=0.6)
+    if close:
+        return f"unknown command '{first}': did you mean '{close[0]}'?"
+    return (
+        f"unknown command, file or folder: '{first}' (commands: {', '.join(SUBCOMMANDS)}; "
+        "`genre-desktop --help` explains them)"
+    )
+
+
 def run_cli(argv: list[str]) -> int:
+    problem = unknown_first_word(argv)
+    if problem:
+        print(f"genre-desktop: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -16,6 +16,7 @@ from genre_desktop.cli.common import (
     fit_widths,
     load_settings_or_exit,
     middle_cut,
+    no_audio_message,
     open_library,
     path_cut,
     terminal_width,
@@ -140,6 +141,9 @@ def run(args) -> int:
     library = open_library(args)
     errors: list[tuple[str, str]] = []
     tracks = tracks_for(library, args.paths, errors)
+    if not tracks and not errors:
+        print(f"genre-desktop: {no_audio_message(args.paths)}", file=sys.stderr)
+        return EXIT.FAILED
     try:
         analyser = Analyser(library, jobs=args.jobs or settings.effective_jobs)
     except ModelError as exc:

@@ -25,6 +25,26 @@ class EXIT:
     INTERRUPTED = 130
 
 
+# a command waits this long for another writer (the app, another command) before exit 3
+LOCK_WAIT_S = 5.0
+
+
+def write_session(library: Library, kind, **kwargs):
+    """The write session of a command: waits up to LOCK_WAIT_S for another writer, saying
+    so on stderr, then raises BusyError."""
+    from genre_desktop.core.session import WriteSession
+
+    def waiting() -> None:
+        print(
+            f"genre-desktop: another genre-desktop is writing tags for this library; "
+            f"waiting up to {LOCK_WAIT_S:.0f} s…",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return WriteSession(library, kind, wait=LOCK_WAIT_S, on_wait=waiting, **kwargs)
+
+
 def open_library(args) -> Library:
     return Library(default_path(config.data_dir(getattr(args, "data_dir", None))))
 
@@ -35,6 +55,14 @@ def load_settings_or_exit(args):
     except config.ConfigError as exc:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
+
+
+def no_audio_message(paths: Sequence[str]) -> str:
+    """Nothing to do is not success: say where nothing was found and what was looked for."""
+    from genre_desktop.core.audio import EXTENSIONS
+
+    where = ", ".join(paths)
+    return f"no audio files in {where} (looked for {', '.join(EXTENSIONS)})"
 
 
 def emit_json(obj: dict[str, Any], out: TextIO = sys.stdout) -> None:

@@ -18,14 +18,15 @@ from genre_desktop.cli.common import (
     display_path,
     emit_json,
     load_settings_or_exit,
+    no_audio_message,
     open_library,
+    write_session,
 )
 from genre_desktop.core import albums, policy
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.pipeline import Analyser
 from genre_desktop.core.records import BatchKind, ChangeState
 from genre_desktop.core.scan import Cancelled, Progress, scan
-from genre_desktop.core.session import WriteSession
 from genre_desktop.errors import BusyError, ErrorKind, ModelError
 
 
@@ -115,19 +116,15 @@ def run(args) -> int:
     roots = [os.path.abspath(p) for p in args.paths]
     # the same folders with the same policy resume an interrupted batch
     key = json.dumps({"roots": roots, "policy": settings.policy})
-    session = WriteSession(
+    # the lock is taken to write, not to think: scanning, analysing and the question run
+    # without it, and a file whose genre changed meanwhile is reported, not overwritten
+    session = write_session(
         library,
         BatchKind.RETAG,
         resume_key=key,
         description=key,
         id3_version=settings.id3_version,
     )
-    if not args.dry_run:
-        try:
-            session.__enter__()
-        except BusyError as exc:
-            print(f"genre-desktop: {exc.reason}", file=sys.stderr)
-            return EXIT.BUSY
     interrupt = _Interrupt()
     old_handler = signal.signal(signal.SIGINT, interrupt)
     try:
@@ -155,6 +152,9 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
             summary["failed"] += 1
             out.file({"path": path, "status": "failed", "error": reason})
     tracks = library.tracks(roots)
+    if not tracks and not summary["failed"]:
+        print(f"genre-desktop: {no_audio_message(args.paths)}", file=sys.stderr)
+        return EXIT.FAILED
     try:
         analyser = Analyser(library, jobs=settings.effective_jobs)
     except ModelError as exc:
@@ -224,6 +224,12 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
             return EXIT.OK
     batch_id: int | None = None
     interrupted = False
+    if plan:
+        try:
+            session.__enter__()
+        except BusyError as exc:
+            print(f"genre-desktop: {exc.reason}; nothing written", file=sys.stderr)
+            return EXIT.BUSY
     try:
         for o, d, rec in plan:
             res = session.write(

@@ -13,12 +13,12 @@ from genre_desktop.cli.common import (
     fmt_duration,
     open_library,
     table,
+    write_session,
 )
 from genre_desktop.core import tags
 from genre_desktop.core.labels import DISPLAY, display_name
 from genre_desktop.core.records import BatchKind, ChangeState
 from genre_desktop.core.scan import walk
-from genre_desktop.core.session import WriteSession
 from genre_desktop.errors import BusyError, GenreDesktopError
 
 
@@ -61,7 +61,9 @@ def spelling_notes(value: str) -> list[str]:
         if name in known and name != raw:
             notes.append(f"'{raw}' is written as the usual spelling '{name}'")
         elif name not in known:
-            notes.append(f"'{raw}' is not one of the ten genres the model knows; written as given")
+            notes.append(
+                f"'{raw}' is not one of the {len(known)} genres the model knows; written as given"
+            )
     return notes
 
 
@@ -71,9 +73,10 @@ def run(args) -> int:
     new = parse_genres(args.set_genre) if args.set_genre is not None else None
     if new is None:
         return _show(args, files, errors)
-    for note in spelling_notes(args.set_genre):
-        print(f"note: {note}", file=sys.stderr)
+    notes = spelling_notes(args.set_genre)
     if args.dry_run:
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         return _show(args, files, errors, planned=new)
     if len(files) > 1:
         ok = confirm(
@@ -86,7 +89,7 @@ def run(args) -> int:
         if not ok:
             print("Nothing written.", file=sys.stderr)
             return EXIT.OK
-    session = WriteSession(
+    session = write_session(
         open_library(args),
         BatchKind.TAGS,
         description=f"set genre {'; '.join(new) or '(none)'}",
@@ -95,12 +98,15 @@ def run(args) -> int:
     try:
         session.__enter__()
     except BusyError as exc:
-        print(f"genre-desktop: {exc.reason}", file=sys.stderr)
+        print(f"genre-desktop: {exc.reason}; nothing written", file=sys.stderr)
         return EXIT.BUSY
     try:
-        return _show(args, files, errors, session=session, new=new)
+        code = _show(args, files, errors, session=session, new=new)
     finally:
         session.__exit__(None, None, None)
+    for note in notes:  # said after the write, of what was written
+        print(f"note: {note}", file=sys.stderr)
+    return code
 
 
 def _show(args, files, errors, planned=None, session=None, new=None) -> int:

@@ -6,10 +6,17 @@ import datetime as dt
 import json
 import sys
 
-from genre_desktop.cli.common import EXIT, confirm, emit_json, open_library, table
+from genre_desktop.cli.common import (
+    EXIT,
+    confirm,
+    emit_json,
+    open_library,
+    table,
+    write_session,
+)
 from genre_desktop.core import journal
 from genre_desktop.core.records import BatchKind
-from genre_desktop.core.session import WriteSession, restored
+from genre_desktop.core.session import restored
 from genre_desktop.errors import BusyError
 
 
@@ -104,7 +111,7 @@ def run_undo(args) -> int:
         print("Nothing changed.", file=sys.stderr)
         return EXIT.OK
     try:
-        with WriteSession(library, BatchKind.UNDO, id3_version=3 if args.id3v23 else 4) as session:
+        with write_session(library, BatchKind.UNDO, id3_version=3 if args.id3v23 else 4) as session:
             target, results = session.undo(target.id)
     except BusyError as exc:
         print(f"genre-desktop: {exc.reason}", file=sys.stderr)

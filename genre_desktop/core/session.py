@@ -41,13 +41,17 @@ class WriteSession:
         description: str = "",
         id3_version: int = 4,
         wait: float = 0.0,
+        on_wait=None,
     ) -> None:
+        """`wait`: seconds to wait for another writer; `on_wait()` is called once when the
+        session starts waiting (a command says so on its terminal)."""
         self.library = library
         self.kind = BatchKind(kind)
         self.resume_key = resume_key
         self.description = description
         self.id3_version = id3_version
         self.wait = wait
+        self.on_wait = on_wait
         self.batch_id: int | None = None
         self.settled: set[str] = set()  # paths the resumed batch already settled
         self.recovered = 0
@@ -64,6 +68,9 @@ class WriteSession:
             except BusyError:
                 if time.monotonic() >= deadline:
                     raise
+                if self.on_wait is not None:
+                    self.on_wait()
+                    self.on_wait = None
                 time.sleep(0.2)
         self._held = True
         self.recovered = journal.recover(self.library)
@@ -75,8 +82,13 @@ class WriteSession:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._lock.release()
+        if self._held:
+            self._lock.release()
         self._held = False
+
+    @property
+    def held(self) -> bool:
+        return self._held
 
     # -- writing -------------------------------------------------------------------------
     def _batch(self) -> int:

@@ -120,7 +120,7 @@ def test_set_genre_says_what_is_written_and_dry_run_changes_nothing(music_librar
     folder = str(music_library["flac"].parent)
     proc = cli("tags", folder, "--set-genre", "hiphop; Vaporwave", "--dry-run", check=True)
     assert "'hiphop' is written as the usual spelling 'Hip-Hop'" in proc.stderr
-    assert "'Vaporwave' is not one of the ten genres" in proc.stderr
+    assert "'Vaporwave' is not one of the 11 genres" in proc.stderr
     assert "Old Genre -> Hip-Hop; Vaporwave" in proc.stdout and "Dry run" in proc.stderr
     assert {r["genre"] for r in lines(cli("tags", folder, "--json", check=True))} == {"Old Genre"}
 
@@ -161,3 +161,42 @@ def test_help_names_the_app_with_folders():
     for command in ("history", "undo", "config"):
         help_text = cli(command, "--help", check=True).stdout
         assert "--json" in help_text and "JSON" in help_text.split("--json", 1)[1]
+
+
+def test_a_missing_path_or_a_misspelt_command_is_named(tmp_path):
+    proc = cli("/nonexistent/music")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "genre-desktop: no such file or folder: /nonexistent/music"
+    proc = cli("clasify", str(tmp_path))
+    assert proc.returncode == 2 and "did you mean 'classify'?" in proc.stderr
+    proc = cli("retga")
+    assert proc.returncode == 2 and "did you mean 'retag'?" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["classify", "retag"])
+def test_a_folder_without_audio_is_not_success(tmp_path, command, model_available):
+    if not model_available:
+        pytest.skip("model not built")
+    (tmp_path / "notes.txt").write_text("no music here")
+    proc = cli(command, str(tmp_path), *(["--yes"] if command == "retag" else []))
+    assert proc.returncode == 1
+    assert f"no audio files in {tmp_path}" in proc.stderr and ".mp3" in proc.stderr
+
+
+def test_notes_about_a_write_come_only_after_the_write(music_library, tmp_path):
+    """Refused by the lock, `tags --set-genre` says nothing was written, and no 'written as
+    given' note; written, the note follows the rows."""
+    from genre_desktop import config
+    from genre_desktop.core.library import Library, default_path
+    from genre_desktop.core.records import BatchKind
+    from genre_desktop.core.session import WriteSession
+
+    path = str(music_library["flac"])
+    library = Library(default_path(config.data_dir()))
+    with WriteSession(library, BatchKind.APP):
+        proc = cli("tags", path, "--set-genre", "Funk", "--yes")
+    library.close()
+    assert proc.returncode == 3
+    assert "written as given" not in proc.stderr and "nothing written" in proc.stderr
+    proc = cli("tags", path, "--set-genre", "Funk", "--yes", check=True)
+    assert "'Funk' is not one of the 11 genres" in proc.stderr
