@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import textwrap
 
 from genre_desktop import __version__
 
@@ -23,11 +24,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="genre-desktop",
         usage="genre-desktop [FOLDER_OR_FILE ...]\n       genre-desktop COMMAND [options] PATH ...",
-        description="Classify, tag and explore a music collection by how it sounds. Without a "
-        "command the app opens; `genre-desktop FOLDER...` opens it and adds those folders or files.",
-        epilog="Exit codes: 0 ok, 1 nothing succeeded, 2 usage, 3 library busy, 130 interrupted. "
-        "Writing commands (retag, tags --set-genre on several files, undo) ask first on a "
-        "terminal; elsewhere they need --yes.",
+        # raw text, wrapped here at 78 so an 80-column terminal breaks no phrase
+        description=textwrap.fill(
+            "Classify, tag and explore a music collection by how it sounds. Without a "
+            "command the app opens; `genre-desktop FOLDER...` opens it and adds those "
+            "folders or files.",
+            78,
+        ),
+        epilog=textwrap.fill(
+            "Exit codes: 0 ok, 1 nothing succeeded, 2 usage, 3 library busy, 130 "
+            "interrupted. Writing commands (retag, tags --set-genre on several files, undo) "
+            "ask first on a terminal; elsewhere they need --yes.",
+            78,
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", "-V", action="version", version=f"genre-desktop {__version__}")
@@ -42,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="library database folder (default: the user data folder; env GENRE_DESKTOP_DATA_DIR)",
     )
     common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # each command's usage starts "genre-desktop retag ...", not the main usage's two lines
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="genre-desktop")
     for module in (tags, classify, retag, undo, similar, config_cmd):
         module.register(sub, common)
     return parser

@@ -143,11 +143,18 @@ def table(
     out: TextIO = sys.stdout,
     flexible: int = 0,
 ) -> None:
-    """An aligned plain-text table that fits the terminal: the `flexible` column (a path)
-    gives way first, cut in the middle; a pipe gets every cell whole."""
+    """An aligned plain-text table that fits the terminal: columns with nothing in them
+    are left out, the `flexible` column (a path) gives way first, cut as `path_cut` cuts;
+    a pipe gets every column and every cell whole."""
     cells = [[str(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     budget = terminal_width(out)
+    keep = list(range(len(headers)))
+    if budget is not None:
+        keep = [i for i in keep if i == flexible or any(r[i] for r in cells)]
+    headers = [headers[i] for i in keep]
+    cells = [[r[i] for i in keep] for r in cells]
+    flexible = keep.index(flexible)
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     if budget is not None:
         widths = fit_widths(widths, budget, flexible)
     line = [middle_cut(h, w).ljust(w) for h, w in zip(headers, widths, strict=True)]

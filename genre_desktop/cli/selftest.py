@@ -37,14 +37,14 @@ def self_test() -> int:
             tolerance = float(model.card.raw.get("keras_litert_tolerance", 2e-3))
             if worst > tolerance:
                 raise RuntimeError(
-                    f"outputs differ from the training run's by {worst:.2g} (allowed {tolerance:g})"
+                    f"outputs differ from the training run's by {worst:.2e} (allowed {tolerance:.2e})"
                 )
             expected = display_name(model.card.labels[int(ref["probabilities"].mean(0).argmax())])
         step = "decode and classify the sample"
         a = model.analyse(sample)
         print(
-            f"model {model.version}: reference windows reproduced (largest difference {worst:.1g}, "
-            f"allowed {tolerance:g}); sample.flac decoded and classified ({display_name(a.genre)})"
+            f"model {model.version}: reference windows reproduced (largest difference {worst:.2e}, "
+            f"allowed {tolerance:.2e}); sample.flac decoded and classified ({display_name(a.genre)})"
         )
         if display_name(a.genre) != expected and a.windows == len(got["probabilities"]):
             raise RuntimeError(

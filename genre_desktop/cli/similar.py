@@ -60,9 +60,10 @@ def run(args) -> int:
                 {"path": t.path, "score": round(n.score, 4), "title": t.title, "artist": t.artist}
             )
         else:
-            rows.append([f"{n.score:.3f}", t.display_title, t.artist, t.path])
+            # no title tag: the file column says the name (an empty column is left out)
+            rows.append([f"{n.score:.3f}", t.title, t.artist, t.path])
     if rows:
-        table(rows, ["score", "title", "artist", "file"])
+        table(rows, ["score", "title", "artist", "file"], flexible=3)
     elif not args.json:
         print(
             "No other analysed tracks in the library yet: classify or retag a folder first.",

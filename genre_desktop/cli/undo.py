@@ -80,7 +80,7 @@ def run_history(args) -> int:
                 ]
             )
     if rows:
-        table(rows, ["batch", "time", "kind", "state", "changes", "paths"])
+        table(rows, ["batch", "time", "kind", "state", "changes", "paths"], flexible=5)
     elif not args.json:
         print("No tag changes yet.")
     return EXIT.OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -200,3 +201,49 @@ def test_notes_about_a_write_come_only_after_the_write(music_library, tmp_path):
     assert "written as given" not in proc.stderr and "nothing written" in proc.stderr
     proc = cli("tags", path, "--set-genre", "Funk", "--yes", check=True)
     assert "'Funk' is not one of the 11 genres" in proc.stderr
+
+
+def test_each_command_has_its_own_usage_and_help_fits_80_columns():
+    env = {**os.environ, "COLUMNS": "80"}
+    for command in ("", "tags", "classify", "retag", "history", "undo", "similar", "config"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "genre_desktop", *([command] if command else []), "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert proc.returncode == 0, proc.stderr
+        lines = proc.stdout.splitlines()
+        if command:
+            assert lines[0].startswith(f"usage: genre-desktop {command} "), lines[0]
+            assert "FOLDER_OR_FILE" not in proc.stdout
+        assert all(len(line) <= 80 for line in lines), [x for x in lines if len(x) > 80]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_tables_leave_out_empty_columns_on_a_terminal_and_keep_them_in_a_pipe(monkeypatch):
+    import shutil as sh
+
+    from genre_desktop.cli.common import table
+
+    monkeypatch.setattr(
+        sh, "get_terminal_size", lambda fallback=(80, 24): os.terminal_size((80, 24))
+    )
+    rows = [
+        ["0.995", "", "", "/home/someone/Music/downloads/led_zeppelin_immigrant_song.ogg"],
+        ["0.984", "", "", "/home/someone/Music/downloads/survivor_eye_of_the_tiger.ogg"],
+    ]
+    out = _Terminal()
+    table(rows, ["score", "title", "artist", "file"], out=out, flexible=3)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["score", "file"]
+    assert all(len(line) <= 80 for line in lines)
+    assert "led_zeppelin_immigrant_song.ogg" in lines[1]  # folders go first, the name stays
+    piped = io.StringIO()
+    table(rows, ["score", "title", "artist", "file"], out=piped, flexible=3)
+    assert piped.getvalue().splitlines()[0].split() == ["score", "title", "artist", "file"]
+    assert rows[0][3] in piped.getvalue()
