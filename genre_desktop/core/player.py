@@ -68,8 +68,19 @@ class Player:
 
     # -- transport -----------------------------------------------------------------------
     def play(self) -> None:
+        """Play from the position; a preview that reached its end starts again."""
         if not len(self._data):
             return
+        with self._lock:
+            at_end = self._pos >= len(self._data)
+            if at_end:
+                self._pos = 0
+        if at_end and self._stream is not None:  # its callback stopped it: open a new one
+            stream, self._stream = self._stream, None
+            try:
+                stream.close()
+            except Exception:  # a device that vanished: nothing left to close
+                pass
         if self._stream is None:
             try:
                 self._stream = self._sd.OutputStream(

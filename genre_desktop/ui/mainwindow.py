@@ -98,6 +98,12 @@ STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
 )
 
 
+def window_settings() -> QSettings:
+    """Window state (geometry, splitter, columns, last folder) beside the config file, so a
+    portable or test config (GENRE_DESKTOP_CONFIG_DIR) keeps its own."""
+    return QSettings(str(config.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
 class EmptyState(QLabel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -276,7 +282,7 @@ class MainWindow(QMainWindow):
         self.details.seek_requested.connect(lambda f: self.player.seek(f) if self.player else None)
         self.details.volume_changed.connect(self._volume)
         self.details.similar_play.connect(self._similar_activated)
-        self.details.similar_select.connect(self.select_tracks)
+        self.details.similar_select.connect(self.more_like_this)
         self.details.export_playlist.connect(self.export_playlist)
         self.details.volume.setValue(int(self.settings.volume * 100))
 
@@ -466,6 +472,9 @@ class MainWindow(QMainWindow):
             status = ERROR if t.error else WAITING
             rows.append(Row(t, a, status=status, error=t.error))
         self.model.set_rows(rows)
+        h = self.view.horizontalHeader()
+        if 0 <= h.sortIndicatorSection() < len(COLUMNS):  # a restored arrow: sort as it says
+            self.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
         self._refresh_genre_filter()
         self._update_empty_state()
         if self.library.roots() or rows:
@@ -498,7 +507,7 @@ class MainWindow(QMainWindow):
 
     def _start_folder(self) -> str:
         """Where Add Folder/Files open: the last folder added, else the Music folder."""
-        last = QSettings().value("paths/last_added", "")
+        last = window_settings().value("paths/last_added", "")
         if isinstance(last, str) and last and os.path.isdir(last):
             return last
         music = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MusicLocation)
@@ -507,7 +516,7 @@ class MainWindow(QMainWindow):
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Add a music folder", self._start_folder())
         if folder:
-            QSettings().setValue("paths/last_added", os.path.dirname(folder))
+            window_settings().setValue("paths/last_added", os.path.dirname(folder))
             self.add_paths([folder])
 
     def choose_files(self) -> None:
@@ -771,6 +780,11 @@ class MainWindow(QMainWindow):
         ]
 
     def _show_details(self, row: Row | None) -> None:
+        if self.details.row is not row:
+            playing = row is not None and row.track.id == self.playing_id
+            if not playing:  # another track: its own (not yet played) position
+                self.details.set_position(0.0)
+            self.details.set_playing(bool(playing and self.player and self.player.playing))
         self.details.set_row(row)
         self._details_analysis = row.analysis if row is not None else None
         if row is None or row.analysis is None or self.card is None:
@@ -804,6 +818,31 @@ class MainWindow(QMainWindow):
             self._similarity.refresh()
             self._similarity_dirty = False
         return self._similarity
+
+    def more_like_this(self, ids: list[int]) -> None:
+        """Select the origin and its related tracks; a filter that hides some of them is
+        cleared (and the status bar says so), and the origin stays in view."""
+        origin = self.details.row
+        wanted = ([origin.track.id] if origin is not None else []) + list(ids)
+        hidden = [
+            tid
+            for tid in wanted
+            if (i := self.model.index_of(tid)) is not None
+            and not self.proxy.mapFromSource(self.model.index(i, 0)).isValid()
+        ]
+        if hidden:
+            self.clear_filters()
+            self.statusBar().showMessage(
+                f"Filters cleared to show the {len(ids)} related track(s)", 8000
+            )
+        self.select_tracks(wanted)
+        if origin is not None:  # the details stay on the track the person asked about
+            self._show_details(origin)
+
+    def clear_filters(self) -> None:
+        self.filter_text.clear()
+        self.filter_genre.setCurrentIndex(0)
+        self.filter_status.setCurrentIndex(0)
 
     def select_tracks(self, ids: list[int]) -> None:
         selection = QItemSelection()
@@ -1128,6 +1167,9 @@ class MainWindow(QMainWindow):
         self.settings = self.settings.updated(volume=round(v, 2))
 
     def _tick(self) -> None:
+        shown = self.details.row
+        if shown is None or shown.track.id != self.playing_id:
+            return  # the slider belongs to the track on show, not to another one playing
         if self.player is not None and self.player.length:
             self.details.set_position(
                 self.player.position / self.player.length,
@@ -1154,7 +1196,7 @@ class MainWindow(QMainWindow):
             )
 
     def _restore_state(self) -> None:
-        s = QSettings()
+        s = window_settings()
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -1173,7 +1215,7 @@ class MainWindow(QMainWindow):
         self._fit_columns()
 
     def save_state(self) -> None:
-        s = QSettings()
+        s = window_settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/header", self.view.horizontalHeader().saveState())

@@ -69,9 +69,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
     os.environ["GENRE_DESKTOP_CONFIG_DIR"] = str(tmp / "config")
     QCoreApplication.setOrganizationName("genre-desktop-screenshots")
     app = QApplication.instance() or QApplication(sys.argv)
-    from PySide6.QtCore import QSettings
-
-    QSettings().clear()  # the default layout, not the last run's
+    # a fresh config folder: the default layout, not the last run's window state
     app.setWindowIcon(app_icon())
     music = tmp / "Music"
     music.mkdir()

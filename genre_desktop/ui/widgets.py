@@ -263,6 +263,11 @@ class DetailsPanel(QWidget):
                 and (w is not self.stop_button or self._player_ok)
             )
         self._set_suggestions(row)
+        if row is not None and row.error:  # nothing to hear in a file that does not decode
+            self.play_button.setEnabled(False)
+            self.play_button.setToolTip("This file could not be decoded, so it cannot be played")
+        else:
+            self.play_button.setToolTip("Play 20 s from the middle (Space)")
         self.error.setVisible(bool(row is not None and row.error))
         self.error.setText(f"Could not read this file: {row.error}" if row and row.error else "")
         self.plan.setText(row.plan() if row is not None else "")
@@ -394,7 +399,7 @@ class DetailsPanel(QWidget):
     def set_position(self, fraction: float, elapsed: float = 0.0, total: float = 0.0) -> None:
         if not self.position.isSliderDown():
             self.position.setValue(int(fraction * 1000))
-        self.time.setText(f"{_clock(elapsed)} / {_clock(total)}")
+        self.time.setText(f"{_clock(elapsed)} / {_clock(total)}" if total else "")
 
 
 def _album_line(row: Row | None) -> str:

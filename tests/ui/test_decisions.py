@@ -4,8 +4,6 @@ one track or many, and a details panel that follows every change."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from genre_desktop import config
@@ -36,9 +34,8 @@ LONG_NAMES = (
 def untagged(tmp_path, music_library):
     folder = tmp_path / "untagged"
     folder.mkdir()
-    src = audiofactory.write(tmp_path / "src.ogg", "ogg", seconds=8, seed=3)
-    for name in LONG_NAMES:
-        shutil.copy(src, folder / f"{name}.ogg")
+    for i, name in enumerate(LONG_NAMES):
+        audiofactory.write(folder / f"{name}.ogg", "ogg", seconds=8, seed=3 + i)
     return folder
 
 
@@ -146,3 +143,88 @@ def test_one_genre_for_many_rows_and_the_panel_follows_each_change(qtbot, tmp_pa
     assert "Write Funk" in w.details.plan.text()
     w.choose_for_selected(None)
     assert "Jazz" not in w.details.plan.text() and "Funk" not in w.details.plan.text()
+
+
+def test_restored_sort_is_real_and_window_state_lives_with_the_config(
+    qtbot, tmp_path, music_library
+):
+    from PySide6.QtCore import Qt
+
+    from genre_desktop.ui.models import COL_CONFIDENCE
+
+    data = tmp_path / "data"
+    w = open_window(qtbot, tmp_path)
+    w.add_paths([str(music_library["flac"].parent)])
+    settle(qtbot, w)
+    w.view.horizontalHeader().setSortIndicator(COL_CONFIDENCE, Qt.SortOrder.DescendingOrder)
+    w.close()
+    ini = config.config_dir() / "window.ini"
+    assert ini.is_file() and "hidden_columns" in ini.read_text()
+    w2 = MainWindow(config.Settings(jobs=1), data_dir=data)
+    qtbot.addWidget(w2)
+    w2.ask_before_quit = False
+    shown = [w2.proxy.index(i, COL_CONFIDENCE).data(Qt.ItemDataRole.UserRole + 1) for i in
+             range(w2.proxy.rowCount())]  # fmt: skip
+    assert len(shown) == 8 and shown == sorted(shown, reverse=True)
+    assert w2.view.horizontalHeader().sortIndicatorSection() == COL_CONFIDENCE
+    w2.close()
+
+
+def test_more_like_this_with_a_filter_on_shows_the_related_tracks(qtbot, tmp_path, untagged):
+    w = open_window(qtbot, tmp_path, width=1400, height=900)
+    w.add_paths([str(untagged)])
+    settle(qtbot, w)
+    origin = w.model.rows[0]
+    w.filter_text.setText(origin.track.display_title)
+    assert w.proxy.rowCount() == 1
+    select(w, [origin])
+    related = [tid for tid, _ in w.related(origin.track.id)]
+    assert related, "generated copies of one song are related"
+    w.details.more_like_this.click()
+    assert w.filter_text.text() == "" and "Filters cleared" in w.statusBar().currentMessage()
+    chosen = {r.track.id for r in w.selected_rows()}
+    assert chosen == {origin.track.id, *related}
+    assert w.details.row is origin
+
+
+def test_preview_rewinds_after_its_end_and_the_slider_follows_the_shown_track(
+    qtbot, tmp_path, untagged
+):
+    w = open_window(qtbot, tmp_path)
+    if w.player is None:
+        pytest.skip(f"no audio device: {w.player_problem}")
+    bad = untagged / "broken.ogg"
+    bad.write_bytes(b"OggS" + b"\0" * 200)
+    w.add_paths([str(untagged)])
+    settle(qtbot, w)
+    good = [r for r in w.model.rows if r.error is None]
+    a, b = good[0], good[1]
+    w.settings = w.settings.updated(preview_seconds=1.0)
+    played: list[int] = []  # samples the PortAudio callback delivered (ALSA's null device
+    real_callback = w.player._callback  # takes them faster than real time)
+
+    def counting(outdata, frames, time_info, status):
+        before = w.player._pos
+        try:
+            real_callback(outdata, frames, time_info, status)
+        finally:
+            played.append(w.player._pos - before)
+
+    w.player._callback = counting
+    select(w, [a])
+    w._play_or_pause(a.track.id)
+    qtbot.waitUntil(lambda: not w.player.playing, timeout=10_000)  # played to its end
+    n = len(w.player._data)
+    assert sum(played) == n
+    w._play_or_pause(a.track.id)  # Play again: the whole preview again, not silence
+    qtbot.waitUntil(lambda: sum(played) == 2 * n, timeout=10_000)
+    w._tick()
+    assert w.details.position.value() > 0
+    select(w, [b])  # another track: its slider starts at zero while a's plays on
+    w._tick()
+    assert w.details.position.value() == 0 and w.details.play_button.text() == "Play"
+    broken = next(r for r in w.model.rows if r.error)
+    select(w, [broken])
+    assert not w.details.play_button.isEnabled()
+    assert "could not be decoded" in w.details.play_button.toolTip()
+    w.stop_preview()
