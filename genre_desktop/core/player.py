@@ -7,6 +7,7 @@ the player raises PlayerUnavailable with the reason, and everything else keeps w
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -77,10 +78,8 @@ class Player:
                 self._pos = 0
         if at_end and self._stream is not None:  # its callback stopped it: open a new one
             stream, self._stream = self._stream, None
-            try:
+            with contextlib.suppress(Exception):  # a device that vanished: nothing to close
                 stream.close()
-            except Exception:  # a device that vanished: nothing left to close
-                pass
         if self._stream is None:
             try:
                 self._stream = self._sd.OutputStream(
