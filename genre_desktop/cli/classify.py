@@ -24,6 +24,7 @@ from genre_desktop.cli.common import (
 from genre_desktop.core import albums
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.pipeline import Analyser, Outcome, tracks_for
+from genre_desktop.core.policy import percent
 from genre_desktop.errors import ModelError
 
 HEADERS = ("file", "genre", "conf.", "runner-up", "album genre", "sounds like")
@@ -85,24 +86,27 @@ class _Rows:
         else:
             self.bar.print(f"{display_path(path, self.args.paths)}: {reason}", err=True)
 
-    def row(self, rec: dict) -> None:
+    def row(self, rec: dict, o: Outcome, verdict: albums.Verdict | None) -> None:
         if self.args.json:
             emit_json(rec)
             return
-        ranked = list(rec["probabilities"].items())
-        runner = f"{ranked[1][0]} {ranked[1][1]:.0%}" if len(ranked) > 1 else ""
-        album = (
-            f"{rec['album_genre']} {rec['album_confidence']:.0%}"
+        assert o.analysis is not None
+        # percentages from the unrounded figures, as the window shows them
+        ranked = o.analysis.ranked()
+        runner = f"{display_name(ranked[1][0])} {percent(ranked[1][1])}" if len(ranked) > 1 else ""
+        album = verdict.album if verdict else None
+        album_text = (
+            f"{rec['album_genre']} {percent(album.confidence)}"
             + ("" if rec["follows_album"] else " (not this)")
-            if rec["album_genre"]
+            if album is not None
             else ""
         )
         cells = [
             display_path(rec["path"], self.args.paths),
             rec["genre"],
-            f"{rec['confidence']:.0%}",
+            percent(o.analysis.confidence),
             runner,
-            album,
+            album_text,
             ", ".join(rec["tags"][:3]),
         ]
         if not self.started:
@@ -168,7 +172,7 @@ def run(args) -> int:
                 out.error(rec["path"], rec["error"])
             else:
                 ok += 1
-                out.row(rec)
+                out.row(rec, o, verdicts.get(o.track.id))
 
     interrupted = False
     try:

@@ -347,4 +347,4 @@ class _Output:
 
 def _why(d) -> str:
     """'Rock (88%)' or 'Rock (album 88%)': what decided, and how sure."""
-    return f"{'; '.join(d.new)} ({'album ' if d.by_album else ''}{d.confidence:.0%})"
+    return f"{'; '.join(d.new)} ({'album ' if d.by_album else ''}{policy.percent(d.confidence)})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,8 +71,20 @@ def decide(
         return made(SAME, [predicted], f"already has the {whose}genre")
     if track.genres and Policy(policy) == Policy.KEEP:
         return made(HAS_GENRE, [], f"already has a genre ({track.genre})")
-    if confidence < min_confidence:
+    if as_percent(confidence) < as_percent(min_confidence):  # decided on the figure shown
         return made(
-            LOW_CONFIDENCE, [], f"{whose}confidence {confidence:.0%} below {min_confidence:.0%}"
+            LOW_CONFIDENCE,
+            [],
+            f"{whose}confidence {percent(confidence)} below {percent(min_confidence)}",
         )
     return made(WRITE, [predicted])
+
+
+def as_percent(p: float) -> int:
+    """The whole percent a probability is shown as (half up): what the window, every
+    command and the write threshold use, so '85%' is never 'below 85%'."""
+    return int(math.floor(p * 100 + 0.5))
+
+
+def percent(p: float) -> str:
+    return f"{as_percent(p)}%"

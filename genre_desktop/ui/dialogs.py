@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from genre_desktop import APP_NAME, __version__
 from genre_desktop.config import Settings
+from genre_desktop.core.policy import percent
 
 
 def relative_names(paths: list[str]) -> list[str]:
@@ -74,7 +75,7 @@ class ApplyDialog(QDialog):
             table.setItem(i, 0, item)
             table.setItem(i, 1, QTableWidgetItem("; ".join(old) or "(none)"))
             table.setItem(i, 2, QTableWidgetItem("; ".join(new) or "(none)"))
-            table.setItem(i, 3, QTableWidgetItem("your choice" if conf is None else f"{conf:.0%}"))
+            table.setItem(i, 3, QTableWidgetItem("your choice" if conf is None else percent(conf)))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)

@@ -117,7 +117,7 @@ class Row:
         v = self.verdict
         if v is None or v.album is None:
             return ""
-        text = f"{display_name(v.album.genre)} {v.album.confidence:.0%}"
+        text = f"{display_name(v.album.genre)} {policy.percent(v.album.confidence)}"
         return text if v.follows else text + " (not this)"
 
     @property
@@ -234,7 +234,7 @@ class TrackTableModel(QAbstractTableModel):
                 # the person's choice is marked by a pencil, so it fits the column
                 return "✎ " + "; ".join(row.override) if row.override is not None else row.predicted
             if col == COL_CONFIDENCE:
-                return f"{row.analysis.confidence:.0%}" if row.analysis else ""
+                return policy.percent(row.analysis.confidence) if row.analysis else ""
             if col == COL_ALBUM_GENRE:
                 return row.album_text
             if col == COL_STATUS:
@@ -566,7 +566,7 @@ class ConfidenceDelegate(QStyledItemDelegate):
         painter.drawText(
             rect.adjusted(0, 0, -2, 0),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            f"{row.analysis.confidence:.0%}",
+            policy.percent(row.analysis.confidence),
         )
         painter.restore()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from genre_desktop.core.labels import DISPLAY, GENRES, display_name
+from genre_desktop.core.policy import percent
 from genre_desktop.ui.models import Row
 
 
@@ -81,7 +82,7 @@ class ProbabilityChart(QWidget):
             p.drawText(
                 QRectF(label_w + bar_w, y, pct_w, line),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                f"{prob:.0%}",
+                percent(prob),
             )
         p.end()
 
@@ -291,8 +292,8 @@ class DetailsPanel(QWidget):
         a = row.analysis
         if a is not None:
             ranked = [(display_name(k), v) for k, v in a.ranked()]
-            runner = f", then {ranked[1][0]} {ranked[1][1]:.0%}" if len(ranked) > 1 else ""
-            self.prediction.setText(f"<b>{ranked[0][0]}</b> {a.confidence:.0%}{runner}")
+            runner = f", then {ranked[1][0]} {percent(ranked[1][1])}" if len(ranked) > 1 else ""
+            self.prediction.setText(f"<b>{ranked[0][0]}</b> {percent(a.confidence)}{runner}")
             self.chart.set_probabilities(ranked)
             self.tags.setText("Sounds like: " + ", ".join(t for t, _ in a.tags) if a.tags else "")
         else:
@@ -327,7 +328,7 @@ class DetailsPanel(QWidget):
             self.accept_button.setText(f"Accept {self._suggested}")
             self.accept_button.setEnabled(chosen != [self._suggested])
         if len(ranked) > 1:
-            self.runner_button.setText(f"{self._runner_up} {ranked[1][1]:.0%}")
+            self.runner_button.setText(f"{self._runner_up} {percent(ranked[1][1])}")
             self.runner_button.setEnabled(chosen != [self._runner_up])
 
     def _choose(self, genre: str) -> None:
@@ -408,7 +409,7 @@ def _album_line(row: Row | None) -> str:
     if v is None or v.album is None:
         return "—" if row is None or not row.track.album else "not pooled (a compilation, or alone)"
     a = v.album
-    line = f"<b>{display_name(a.genre)}</b> {a.confidence:.0%} from {a.tracks} tracks"
+    line = f"<b>{display_name(a.genre)}</b> {percent(a.confidence)} from {a.tracks} tracks"
     if not v.follows:
         line += " — this track is confidently something else and keeps its own genre"
     return line

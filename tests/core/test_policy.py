@@ -39,3 +39,20 @@ def test_no_analysis_is_a_failure_with_its_reason():
 
 def test_decisions_are_named_states():
     assert isinstance(policy.decide(track(), analysis(), "keep", 0.5).kind, policy.DecisionKind)
+
+
+def test_the_threshold_is_decided_on_the_percent_shown():
+    """A confidence shown as 85% is never 'below 85%'; one shown as 84% always is."""
+    for conf in (0.845, 0.8496, 0.85, 0.8549):
+        d = policy.decide(track(), analysis(confidence=conf), "keep", 0.85)
+        assert policy.percent(conf) == "85%" and d.kind == policy.WRITE, conf
+    for conf in (0.8449, 0.84):
+        d = policy.decide(track(), analysis(confidence=conf), "keep", 0.85)
+        assert d.kind == policy.LOW_CONFIDENCE and d.reason == "confidence 84% below 85%"
+    assert [policy.percent(p) for p in (0.0, 0.005, 0.994, 0.995, 1.0)] == [
+        "0%",
+        "1%",
+        "99%",
+        "100%",
+        "100%",
+    ]

@@ -228,3 +228,29 @@ def test_preview_rewinds_after_its_end_and_the_slider_follows_the_shown_track(
     assert not w.details.play_button.isEnabled()
     assert "could not be decoded" in w.details.play_button.toolTip()
     w.stop_preview()
+
+
+def test_the_command_line_and_the_window_print_the_same_percent(qtbot, tmp_path, untagged):
+    import subprocess
+    import sys
+
+    from genre_desktop.ui.models import COL_CONFIDENCE, COL_FILE
+
+    data = tmp_path / "data"
+    proc = subprocess.run(
+        [sys.executable, "-m", "genre_desktop", "classify", str(untagged), "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    cli = {}
+    for line in proc.stdout.splitlines()[1:]:  # a pipe: whole tab-separated rows
+        cells = line.split("\t")
+        cli[cells[0].rsplit("/", 1)[-1]] = cells[2]
+    w = open_window(qtbot, tmp_path)  # the same library: the analyses the command made
+    settle(qtbot, w)
+    shown = {
+        w.model.index(i, COL_FILE).data(): w.model.index(i, COL_CONFIDENCE).data()
+        for i in range(w.model.rowCount())
+    }
+    assert len(cli) == len(LONG_NAMES) and shown == cli
