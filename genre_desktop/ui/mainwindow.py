@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -96,6 +97,24 @@ STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("Waiting", (Status.WAITING, Status.ANALYSING)),
     ("Errors", (Status.ERROR,)),
 )
+
+
+def glyph_icon(glyph: str) -> QIcon:
+    """An icon drawn from one character of the window's font (for desktops without an
+    icon theme)."""
+    from PySide6.QtGui import QFont, QPainter, QPixmap
+
+    pix = QPixmap(32, 32)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    font = QFont()
+    font.setPixelSize(28)
+    font.setBold(True)
+    p.setFont(font)
+    p.setPen(QApplication.palette().windowText().color())
+    p.drawText(pix.rect(), int(Qt.AlignmentFlag.AlignCenter), glyph)
+    p.end()
+    return QIcon(pix)
 
 
 def window_settings() -> QSettings:
@@ -405,14 +424,15 @@ class MainWindow(QMainWindow):
             "Undo Last Apply",
             self.undo_last,
             QKeySequence.StandardKey.Undo,
-            style.standardIcon(sp.SP_ArrowBack),
+            # not the player's 'back' arrow: the desktop's undo icon, else an undo glyph
+            QIcon.fromTheme("edit-undo", glyph_icon("↶")),
             "Restore the genres the last Apply changed",
         )
         self.act_redo = self._action(
             "Redo Apply",
             self.redo_last,
             QKeySequence.StandardKey.Redo,
-            style.standardIcon(sp.SP_ArrowForward),
+            QIcon.fromTheme("edit-redo", glyph_icon("↷")),
             "Write again the genres the last Undo restored",
         )
         self.act_redo.setEnabled(False)
@@ -650,6 +670,7 @@ class MainWindow(QMainWindow):
     def _refresh_columns(self) -> None:
         self._empty_columns = self.model.empty_columns()
         self._fit_columns()
+        self._update_errors()  # the errors link follows errors as they come
         waiting = self.model.waiting_for_decision()
         self.waiting_link.setText(
             f'<a href="waiting">{waiting} waiting for your decision</a>' if waiting else ""

@@ -162,7 +162,7 @@ def test_selecting_a_track_fills_the_details_panel(qtbot, window, music_library)
     row = window.details.row
     assert row is not None and row.analysis is not None
     assert window.details.title.text().replace("\u200b", "") == row.track.display_title
-    assert len(window.details.chart._items) == 10
+    assert len(window.details.chart._items) == len(window.card.labels) == 11
     assert window.details.similar.count() == 7  # the other seven tracks
 
 
