@@ -66,6 +66,13 @@ def main(out_dir: str = "docs/screenshots") -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="gd-shots-"))
+    if sys.platform.startswith("linux"):
+        # the preview as a person sees it, with an audio output: ALSA's null device (a
+        # private HOME whose .asoundrc makes it the default, before PortAudio loads)
+        (tmp / ".asoundrc").write_text(
+            "pcm.!default { type null }\nctl.!default { type hw card 0 }\n"
+        )
+        os.environ["HOME"] = str(tmp)
     os.environ["GENRE_DESKTOP_CONFIG_DIR"] = str(tmp / "config")
     QCoreApplication.setOrganizationName("genre-desktop-screenshots")
     app = QApplication.instance() or QApplication(sys.argv)
