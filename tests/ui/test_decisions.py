@@ -254,3 +254,48 @@ def test_the_command_line_and_the_window_print_the_same_percent(qtbot, tmp_path,
         for i in range(w.model.rowCount())
     }
     assert len(cli) == len(LONG_NAMES) and shown == cli
+
+
+def test_the_details_panel_follows_analysis_choice_write_undo_and_rescan(qtbot, tmp_path, untagged):
+    from PySide6.QtCore import QTimer
+
+    from genre_desktop.core import tags
+    from tests.ui.test_app import answer
+
+    w = open_window(qtbot, tmp_path, policy="keep", min_confidence=1.0)
+    w.add_paths([str(untagged)])
+    qtbot.waitUntil(lambda: w.model.rowCount() == len(LONG_NAMES), timeout=60_000)
+    rows = list(w.model.rows)
+    select(w, rows[:1])  # selected while it waits: the analysis fills the panel when it comes
+    settle(qtbot, w)
+    assert w.details.row is rows[0]
+    assert "%" in w.details.prediction.text() and "not analysed" not in w.details.prediction.text()
+    assert "not sure enough" not in w.details.plan.text()  # says why: confidence below
+    assert "below" in w.details.plan.text()
+
+    select(w, rows[:2])  # two tracks, one choice, one confirmation, one batch
+    w.choose_for_selected(["Jazz"])
+    assert "Write Jazz" in w.details.plan.text()
+    QTimer.singleShot(300, lambda: w._last_dialog.accept())
+    w.apply_selected()
+    qtbot.waitUntil(lambda: all(r.track.genres == ["Jazz"] for r in rows[:2]), timeout=30_000)
+    qtbot.wait(100)
+    assert w.details.in_file.text().replace("\u200b", "") == "Jazz"
+    assert "Write Jazz" not in w.details.plan.text()
+    assert len(w.library.batches()) == 1
+
+    answer(w, "Ok")
+    w.undo_last()  # the one batch gives both files back
+    qtbot.waitUntil(lambda: all(r.track.genres == [] for r in rows[:2]), timeout=30_000)
+    qtbot.wait(100)
+    assert w.details.in_file.text() == "(none)"
+
+    # changed outside the app, then Rescan: the panel shows the file as it is now
+    tags.write_genres(rows[0].track.path, ["Blues"])
+    (untagged / "broken.ogg").write_bytes(b"OggS" + b"\0" * 100)
+    w.start_analysis([])
+    settle(qtbot, w)
+    qtbot.waitUntil(
+        lambda: w.details.in_file.text().replace("\u200b", "") == "Blues", timeout=10_000
+    )
+    assert "1 file failed" in w.errors_link.text()  # the link follows the new error
