@@ -12,7 +12,6 @@ from typing import Any, TextIO
 
 from genre_desktop import config
 from genre_desktop.core.library import Library, default_path
-from genre_desktop.errors import GenreDesktopError
 
 
 class EXIT:
@@ -262,10 +261,6 @@ def _isatty(stream) -> bool:
 
 def _stderr_tty() -> bool:
     return _isatty(sys.stderr)
-
-
-def error_text(exc: BaseException) -> str:
-    return exc.reason if isinstance(exc, GenreDesktopError) else str(exc)
 
 
 def fmt_duration(seconds: float) -> str:

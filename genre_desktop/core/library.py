@@ -302,15 +302,6 @@ class Library:
     def track_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM tracks").fetchone()[0])
 
-    def after_write(self, path: str, genres: list[str], size: int, mtime_ns: int) -> None:
-        """A tag write we verified: new genre and stat, the analysis stays valid (the audio
-        is byte-identical), and the next scan skips the file."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?",
-                (json.dumps(genres), size, mtime_ns, path),
-            )
-
     # -- analyses ------------------------------------------------------------------------
     def save_analysis(
         self, track_id: int, a: Analysis, db: sqlite3.Connection | None = None

@@ -20,7 +20,7 @@ from typing import Any
 import mutagen
 from mutagen.aiff import AIFF
 from mutagen.flac import FLAC
-from mutagen.id3 import ID3, TCON, ID3NoHeaderError
+from mutagen.id3 import ID3, TCON
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
@@ -408,11 +408,3 @@ def _verify(
             raise TagWriteError(f"verification failed: {name} changed", original)
     if audio.payload_digest(tmp) != before_audio:
         raise TagWriteError("verification failed: the audio data would change", original)
-
-
-def id3_of(path: str | os.PathLike[str]) -> ID3 | None:
-    """The ID3 tag of a file (for tests and diagnostics)."""
-    try:
-        return ID3(path)
-    except ID3NoHeaderError:
-        return None

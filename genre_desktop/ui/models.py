@@ -357,12 +357,6 @@ class TrackTableModel(QAbstractTableModel):
                 self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1)
             )
 
-    def album_rows(self, track_id: int) -> list[Row]:
-        key = self._album_of.get(track_id)
-        return [
-            self.rows[self._index[i]] for i in self._members.get(key or "", []) if i in self._index
-        ]
-
     def upsert_tracks(self, tracks: list[Track]) -> None:
         """Add new tracks at the end, refresh known ones."""
         new = []

@@ -91,7 +91,6 @@ class DetailsPanel(QWidget):
     genre_chosen = Signal(int, object)  # track id, [genres] or None (back to the prediction)
     play_requested = Signal(int)  # track id
     stop_requested = Signal()
-    toggle_requested = Signal()
     seek_requested = Signal(float)
     volume_changed = Signal(float)
     similar_play = Signal(int)

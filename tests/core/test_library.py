@@ -84,16 +84,6 @@ def test_tracks_and_analyses_round_trip_and_a_changed_file_loses_its_analysis(tm
     assert len(ids) == 0
 
 
-def test_after_our_own_write_the_analysis_stays(tmp_path):
-    lib = Library(tmp_path / "lib.sqlite3")
-    [tid] = lib.add_tracks([track("/m/a.flac")])
-    lib.save_analyses([(tid, analysis())])
-    lib.after_write("/m/a.flac", ["Pop"], 12, 99)
-    t = lib.track(tid)
-    assert t is not None and t.genres == ["Pop"] and (t.size, t.mtime_ns) == (12, 99)
-    assert lib.analysis(tid, "v1") is not None
-
-
 def test_journal_records_batches_and_changes(tmp_path):
     lib = Library(tmp_path / "lib.sqlite3")
     lib.add_tracks([track("/m/a.flac")])
