@@ -1086,8 +1086,11 @@ class MainWindow(QMainWindow):
         if box.clickedButton() is not ok:
             return
         self.act_undo.setEnabled(False)
+        # the batch the person was asked about, by id: not whatever is newest by then
         self.writer.submit(
-            tasks.undo_last(self.settings.id3_version), self._undone, self._write_failed
+            tasks.undo_batch(target.id, self.settings.id3_version),
+            self._undone,
+            self._write_failed,
         )
 
     def _undone(self, result) -> None:

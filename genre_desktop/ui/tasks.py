@@ -203,14 +203,17 @@ def apply_changes(
     return job
 
 
-def undo_last(
-    id3_version: int,
+def undo_batch(
+    batch_id: int, id3_version: int
 ) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
+    """A WriteWorker job: restore the genres batch `batch_id` wrote (the one the person
+    confirmed, even if another writer has finished a newer batch since)."""
+
     def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
         with WriteSession(
             library, BatchKind.UNDO, id3_version=id3_version, wait=LOCK_WAIT_S
         ) as session:
-            target, results = session.undo()
+            target, results = session.undo(batch_id)
         return (target.id if target else None), results
 
     return job

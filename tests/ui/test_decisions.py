@@ -299,3 +299,43 @@ def test_the_details_panel_follows_analysis_choice_write_undo_and_rescan(qtbot, 
         lambda: w.details.in_file.text().replace("\u200b", "") == "Blues", timeout=10_000
     )
     assert "1 file failed" in w.errors_link.text()  # the link follows the new error
+
+
+def test_undo_undoes_the_batch_the_person_confirmed_even_if_another_finished_meanwhile(
+    qtbot, tmp_path, untagged
+):
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from genre_desktop.core import tags
+
+    w = open_window(qtbot, tmp_path, policy="overwrite", min_confidence=0.0)
+    w.add_paths([str(untagged)])
+    settle(qtbot, w)
+    rows = list(w.model.rows)
+    select(w, rows[:2])
+    w.choose_for_selected(["Jazz"])
+    QTimer.singleShot(300, lambda: w._last_dialog.accept())
+    w.apply_selected()  # batch A: two files
+    qtbot.waitUntil(lambda: all(r.track.genres == ["Jazz"] for r in rows[:2]), timeout=30_000)
+    other = rows[3].track.path
+
+    def another_writer_then_ok() -> None:
+        # while the question is open, a command writes batch B (another file)
+        proc = subprocess.run(
+            [sys.executable, "-m", "genre_desktop", "tags", other, "--set-genre", "Funk",
+             "--yes", "--data-dir", str(tmp_path / "data")],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        w._last_dialog.button(QMessageBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(300, another_writer_then_ok)
+    w.undo_last()
+    qtbot.waitUntil(
+        lambda: all(tags.read(r.track.path).genres == [] for r in rows[:2]), timeout=30_000
+    )
+    assert tags.read(other).genres == ["Funk"]  # batch B was not the one confirmed
