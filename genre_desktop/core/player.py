@@ -55,17 +55,24 @@ class Player:
         self.on_finished = on_finished
 
     # -- loading -------------------------------------------------------------------------
-    def load(self, path: str, duration: float | None = None, seconds: float = 20.0) -> None:
-        """Decode the preview of `path` (stops what was playing)."""
-        self.stop()
+    def decode(self, path: str, duration: float | None = None, seconds: float = 20.0):
+        """The preview of `path` at the output's rate (any thread: it touches no state)."""
         if duration is None or duration <= 0:
             duration = audio.probe(path).duration
         start, length = preview_span(duration, seconds)
-        data = audio.load(path, self.rate, offset=start, duration=length)
+        return audio.load(path, self.rate, offset=start, duration=length)
+
+    def set_preview(self, path: str, data: np.ndarray) -> None:
+        """Make decoded `data` the preview (stops what was playing)."""
+        self.stop()
         with self._lock:
             self._data = data
             self._pos = 0
             self.path = path
+
+    def load(self, path: str, duration: float | None = None, seconds: float = 20.0) -> None:
+        """Decode the preview of `path` here and now (stops what was playing)."""
+        self.set_preview(path, self.decode(path, duration, seconds))
 
     # -- transport -----------------------------------------------------------------------
     def play(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QSettings,
     QStandardPaths,
     Qt,
+    QThreadPool,
     QTimer,
 )
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
@@ -161,6 +162,10 @@ class MainWindow(QMainWindow):
         self.player: Player | None = None
         self.player_problem = ""
         self.playing_id: int | None = None
+        self._preview_wanted: int | None = None  # the last track asked to play
+        self._preview_pool = QThreadPool(self)  # previews decode off the main thread
+        self._preview_pool.setMaxThreadCount(1)
+        self._preview_tasks: list = []
         self._similarity: SimilarityIndex | None = None
         self._similarity_dirty = True
         self._analysis_started = 0.0
@@ -567,12 +572,21 @@ class MainWindow(QMainWindow):
             False,
         )
         if ok and root:
-            before = {r.track.id for r in self.model.rows}
-            self.library.remove_root(root)
-            after = {t.id for t in self.library.tracks()}
-            self.model.remove_ids(before - after)
-            self._similarity_dirty = True
-            self._update_empty_state()
+            # a database write: on the writer's thread, never the window's
+            def forget(library: Library) -> set[int]:
+                library.remove_root(root)
+                return {t.id for t in library.tracks()}
+
+            def forgotten(remaining: set[int]) -> None:
+                self.model.remove_ids({r.track.id for r in self.model.rows} - remaining)
+                self._similarity_dirty = True
+                self._update_empty_state()
+
+            self.writer.submit(
+                forget,
+                forgotten,
+                lambda msg: self.statusBar().showMessage(f"Folder not removed: {msg}", 15000),
+            )
 
     # -- analysis ------------------------------------------------------------------------------
     def start_analysis(self, paths: list[str]) -> None:
@@ -1153,19 +1167,41 @@ class MainWindow(QMainWindow):
             log.warning("preview disabled: %s", exc.reason)
 
     def play_preview(self, track_id: int) -> None:
+        """Decode the preview on a worker thread, then play it (unless another track was
+        asked for meanwhile)."""
         row = self.model.row_of(track_id)
         if self.player is None or row is None:
             return
-        try:
-            self.player.load(row.track.path, row.track.duration, self.settings.preview_seconds)
-            self.player.play()
+        player, path = self.player, row.track.path
+        self._preview_wanted = track_id
+        self.details.set_playing(False)
+
+        def decoded(data) -> None:
+            if self._preview_wanted != track_id or self.player is not player:
+                return  # a later click won
+            player.set_preview(path, data)
+            try:
+                player.play()
+            except GenreDesktopError as exc:
+                failed(exc.reason)
+                return
             self.playing_id = track_id
             self.details.set_playing(True)
-        except GenreDesktopError as exc:
-            self.statusBar().showMessage(
-                f"Cannot play {os.path.basename(row.track.path)}: {exc.reason}", 8000
-            )
-            self.details.set_playing(False)
+
+        def failed(reason: str) -> None:
+            if self._preview_wanted == track_id:
+                self.statusBar().showMessage(
+                    f"Cannot play {os.path.basename(path)}: {reason}", 8000
+                )
+                self.details.set_playing(False)
+
+        tasks.run_in_pool(
+            self._preview_pool,
+            lambda: player.decode(path, row.track.duration, self.settings.preview_seconds),
+            decoded,
+            failed,
+            self._preview_tasks,
+        )
 
     def _play_or_pause(self, track_id: int) -> None:
         if self.player is not None and self.playing_id == track_id and self.player.length:
@@ -1179,6 +1215,7 @@ class MainWindow(QMainWindow):
             self._play_or_pause(self.details.row.track.id)
 
     def stop_preview(self) -> None:
+        self._preview_wanted = None  # a preview still decoding is not started
         if self.player is not None:
             self.player.stop()
         self.playing_id = None
@@ -1274,6 +1311,7 @@ class MainWindow(QMainWindow):
             self.analysis.cancel()
             self.analysis.wait(15000)
         self.writer.wait(30000)
+        self._preview_pool.waitForDone(5000)
         if self.player is not None:
             self.player.stop()
         with contextlib.suppress(config.ConfigError, OSError):

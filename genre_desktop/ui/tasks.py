@@ -135,6 +135,25 @@ class _Task(QRunnable):
             self.signals.done.emit(result)
 
 
+def run_in_pool(
+    pool: QThreadPool,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[str], None],
+    keep: list,
+) -> None:
+    """Run `fn` on `pool`; its result or error comes back to the main thread by signal.
+    `keep` holds the task until then (Qt must not delete it while a signal is queued)."""
+    task = _Task(fn)
+    task.setAutoDelete(False)
+    task.signals.done.connect(on_done)
+    task.signals.error.connect(on_error)
+    task.signals.done.connect(lambda _=None, t=task: t in keep and keep.remove(t))
+    task.signals.error.connect(lambda _=None, t=task: t in keep and keep.remove(t))
+    keep.append(task)
+    pool.start(task)
+
+
 class WriteWorker(QObject):
     """Tag writes, one at a time, in order."""
 
@@ -158,18 +177,7 @@ class WriteWorker(QObject):
             finally:
                 library.close()
 
-        task = _Task(run)
-        task.setAutoDelete(False)
-        task.signals.done.connect(on_done)
-        task.signals.error.connect(on_error)
-        task.signals.done.connect(lambda _=None, t=task: self._forget(t))
-        task.signals.error.connect(lambda _=None, t=task: self._forget(t))
-        self._tasks.append(task)
-        self.pool.start(task)
-
-    def _forget(self, task: _Task) -> None:
-        if task in self._tasks:
-            self._tasks.remove(task)
+        run_in_pool(self.pool, run, on_done, on_error, self._tasks)
 
     def wait(self, ms: int = 30000) -> bool:
         return self.pool.waitForDone(ms)

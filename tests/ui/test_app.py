@@ -136,7 +136,8 @@ def test_preview_plays_through_portaudio_and_stops(qtbot, window, music_library)
     drop(window, [music_library["ogg"]])
     wait_idle(qtbot, window)
     tid = window.model.rows[0].track.id
-    window.play_preview(tid)
+    window.play_preview(tid)  # decoded on a worker thread, then played
+    qtbot.waitUntil(lambda: window.playing_id == tid, timeout=10_000)
     assert window.player.length > 0
     qtbot.waitUntil(lambda: window.player.position > 0, timeout=5000)
     window.stop_preview()
@@ -150,9 +151,11 @@ def test_a_second_preview_stops_the_first(qtbot, window, music_library):
     wait_idle(qtbot, window)
     a, b = (r.track.id for r in window.model.rows[:2])
     window.play_preview(a)
+    qtbot.waitUntil(lambda: window.playing_id == a, timeout=10_000)
     first = window.player.path
     window.play_preview(b)
-    assert window.player.path != first and window.playing_id == b
+    qtbot.waitUntil(lambda: window.playing_id == b, timeout=10_000)
+    assert window.player.path != first
 
 
 def test_selecting_a_track_fills_the_details_panel(qtbot, window, music_library):
@@ -242,6 +245,10 @@ def test_decoding_analysis_tag_io_and_database_writes_never_run_on_the_main_thre
     qtbot.waitUntil(
         lambda: all(r.track.genres == ["Old Genre"] for r in w.model.rows), timeout=30_000
     )
+    if w.player is not None:  # the preview decodes off the main thread too
+        w.play_preview(w.model.rows[0].track.id)
+        qtbot.waitUntil(lambda: w.playing_id is not None, timeout=10_000)
+        w.stop_preview()
     w.close()
 
     seen = {what for what, _ in calls}

@@ -213,6 +213,7 @@ def test_preview_rewinds_after_its_end_and_the_slider_follows_the_shown_track(
     w.player._callback = counting
     select(w, [a])
     w._play_or_pause(a.track.id)
+    qtbot.waitUntil(lambda: w.playing_id == a.track.id, timeout=10_000)  # decoded, started
     qtbot.waitUntil(lambda: not w.player.playing, timeout=10_000)  # played to its end
     n = len(w.player._data)
     assert sum(played) == n
@@ -339,3 +340,20 @@ def test_undo_undoes_the_batch_the_person_confirmed_even_if_another_finished_mea
         lambda: all(tags.read(r.track.path).genres == [] for r in rows[:2]), timeout=30_000
     )
     assert tags.read(other).genres == ["Funk"]  # batch B was not the one confirmed
+
+
+def test_removing_a_folder_forgets_its_tracks_off_the_main_thread(
+    qtbot, tmp_path, untagged, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    w = open_window(qtbot, tmp_path)
+    w.add_paths([str(untagged)])
+    settle(qtbot, w)
+    assert w.library.roots() == [str(untagged)]
+    # the person picks the folder in the dialog
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (str(untagged), True))
+    w.remove_folder()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 0, timeout=10_000)
+    assert w.library.roots() == [] and w.stack.currentWidget() is w.empty
+    assert untagged.is_dir() and len(list(untagged.iterdir())) == len(LONG_NAMES)  # files kept
