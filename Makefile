@@ -6,6 +6,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed-dev
 TRAIN_STAMP := $(VENV)/.installed-train
 GTZAN  ?= ../shared/gtzan
+SONGS  ?= ../shared/realsongs ../shared/realworld
 
 .PHONY: run test lint typecheck pytest monkey train bench package screenshots clean help
 
@@ -13,7 +14,7 @@ help:
 	@echo "make run          set up .venv and start Genre Desktop"
 	@echo "make test         set up .venv, then lint (ruff), type-check (mypy) and pytest"
 	@echo "make monkey       the GUI monkey test at full size (300 files, 600 actions)"
-	@echo "make train        rebuild models/ from $(GTZAN) (installs TensorFlow; ~25 min on 2 cores)"
+	@echo "make train        rebuild models/ from $(GTZAN) and $(SONGS) (installs TensorFlow; ~25 min on 2 cores)"
 	@echo "make bench        speed and memory benchmarks (benchmarks/RESULTS.md)"
 	@echo "make package      PyInstaller bundle in dist/GenreDesktop/"
 	@echo "make screenshots  PNGs of the app in docs/screenshots/"
@@ -53,7 +54,7 @@ monkey: $(STAMP)
 	QT_QPA_PLATFORM=offscreen GD_MONKEY_FILES=300 GD_MONKEY_ACTIONS=600 $(BIN)/pytest -q tests/ui/test_sequences.py -k monkey
 
 train: $(TRAIN_STAMP)
-	$(PY) -m genre_desktop.training.train --data $(GTZAN) --out models
+	$(PY) -m genre_desktop.training.train --data $(GTZAN) --songs $(SONGS) --out models
 
 bench: $(TRAIN_STAMP)
 	$(PY) benchmarks/run.py

@@ -35,13 +35,13 @@ class Settings:
     policy: str = "keep"  # keep an existing genre, or overwrite it
     # write only genres at least this confident: the model card's measured threshold (out of
     # fold, 95% of the genres written at or above it were right); a test holds the two equal
-    min_confidence: float = 0.85
+    min_confidence: float = 0.91
     id3_version: int = 4  # 4 = ID3v2.4 (multi-value), 3 = ID3v2.3 for old players
     jobs: int = 0  # analysis workers; 0 = one per core
     preview_seconds: float = 20.0
     volume: float = 0.8
     per: str = "album"  # the album's tracks pooled decide its genre, or each track alone
-    album_pooling: str = "log-mean"  # how an album's tracks are pooled: the card's measured choice
+    album_pooling: str = "mean"  # how an album's tracks are pooled: the card's measured choice
 
     def validate(self) -> Settings:
         if self.policy not in POLICIES:

@@ -1,4 +1,5 @@
-"""The ten genres: internal label, and the spelling written into tags and shown to people."""
+"""The eleven genres (GTZAN's ten and Electronic): internal label, and the spelling written
+into tags and shown to people."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ GENRES: tuple[str, ...] = (
     "classical",
     "country",
     "disco",
+    "electronic",
     "hiphop",
     "jazz",
     "metal",
@@ -20,6 +22,7 @@ DISPLAY: dict[str, str] = {
     "classical": "Classical",
     "country": "Country",
     "disco": "Disco",
+    "electronic": "Electronic",
     "hiphop": "Hip-Hop",
     "jazz": "Jazz",
     "metal": "Metal",
@@ -36,5 +39,5 @@ for _key, _name in DISPLAY.items():
 
 def display_name(label_or_name: str) -> str:
     """'hiphop', 'hip hop', 'Hip-Hop' -> 'Hip-Hop'; anything else is returned as given
-    (a person may use genres outside our ten)."""
+    (a person may use genres outside our eleven)."""
     return _BY_ANY.get(label_or_name.strip().casefold(), label_or_name.strip())

@@ -77,15 +77,10 @@ def threshold_for(
     return chosen, float(hit[sel].mean()) if sel.any() else 1.0, float(sel.mean())
 
 
-def fit(oof: dict, windows: list[np.ndarray], labels: np.ndarray, target: float, pool_fn) -> dict:
-    """Temperature by out-of-fold NLL over every split seed (grid 0.3-3), then the write
-    threshold on the calibrated out-of-fold clip probabilities of all seeds together."""
-    clip_ids = np.arange(len(labels))
-    rows = oof["window_rows"]
-
-    def pooled(t: float) -> list[np.ndarray]:
-        return [pool_fn(wp, rows, windows, clip_ids, t) for wp in oof["window_probs"]]
-
+def fit(pooled, labels: np.ndarray, target: float) -> dict:
+    """Temperature by out-of-fold NLL (grid 0.3-3), then the write threshold on the
+    calibrated out-of-fold probabilities. `pooled(t)` gives the items' probabilities under
+    temperature t, one array per shuffle, each row matching `labels`."""
     grid = np.round(np.arange(0.3, 3.01, 0.05), 2)
     losses = [np.mean([nll(p, labels) for p in pooled(float(t))]) for t in grid]
     temperature = float(grid[int(np.argmin(losses))])

@@ -30,6 +30,13 @@ class Clip:
     group: str  # the artist (unknown artists: genre + block of ten numbers)
     split: str = ""  # "train" or "valid" of the artist-filtered split, "" if not listed
     seconds: float = 0.0
+    domain: str = "gtzan"  # "gtzan", or the folder of real songs it came from
+    doubt: bool = False  # its label is arguable (the data set says DOUBT)
+
+    @property
+    def real(self) -> bool:
+        """A real recording as people own it (not a GTZAN clip)."""
+        return self.domain != "gtzan"
 
 
 def read_index(root: Path) -> dict[str, dict[str, str]]:
@@ -41,13 +48,19 @@ def read_index(root: Path) -> dict[str, dict[str, str]]:
         return {row["clip"]: row for row in csv.DictReader(fh)}
 
 
+def artist_key(artist: str) -> str:
+    """One spelling per artist across data sets: 'P!nk', 'Pink' and 'pink' are one group,
+    and so are 'Audio Slave' and 'Audioslave'."""
+    return "".join(ch for ch in artist.casefold().replace("!", "i") if ch.isalnum())
+
+
 def artist_group(genre: str, number: int, artist: str) -> str:
     artist = artist.strip()
-    return f"artist:{artist.casefold()}" if artist else f"unknown:{genre}-{number // 10}"
+    return f"artist:{artist_key(artist)}" if artist else f"unknown:{genre}-{number // 10}"
 
 
 def find_clips(root: str | Path, require_index: bool = True) -> list[Clip]:
-    """Every audio file under root/<genre>/, for the ten genres, with its artist group and
+    """Every audio file under root/<genre>/, for the genres of `GENRES`, with its artist group and
     split from root/clips.csv. Without clips.csv (`require_index=False`, tests and
     benchmarks on other trees) every clip is its own group."""
     root = Path(root)
@@ -85,3 +98,53 @@ def find_clips(root: str | Path, require_index: bool = True) -> list[Clip]:
 def load_clip(clip: Clip) -> np.ndarray:
     """Whole clip, mono float32 at the model's rate (same decoder as the app)."""
     return audio.load(clip.path, features.SAMPLE_RATE)
+
+
+# ../shared/realworld's labels.tsv has no artist column: the artist of each file, read off
+# its source path (the file names join artist and title with the same underscore)
+REALWORLD_ARTISTS = (
+    "Blues Alive", "Larkin Poe", "Beethoven", "Carl Orff", "Thomas Tallis", "Alan Jackson",
+    "Luke Combs", "John Denver", "Boney M", "Dr Dre", "2Pac", "50 Cent", "Glenn Miller",
+    "Jelly Roll Morton", "Sidney Bechet", "Willie the Lion Smith", "Benny Goodman",
+    "Louis Armstrong", "Black Sabbath", "Disturbed", "Mortician", "The Weeknd",
+    "Britney Spears", "Shawn Mendes", "P!nk", "Koffee", "Steppenwolf", "Survivor",
+    "Audioslave", "Bruce Springsteen", "Led Zeppelin",
+)  # fmt: skip
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text.casefold()).strip("_")
+
+
+def realworld_artist(stem: str) -> str:
+    """The artist of a `<artist>_<title>` file of ../shared/realworld ('' when unknown)."""
+    for name in sorted(REALWORLD_ARTISTS, key=len, reverse=True):
+        if stem.startswith(_slug(name) + "_"):
+            return name
+    return ""
+
+
+def find_songs(root: str | Path) -> list[Clip]:
+    """Real recordings in `<genre>/<file>` folders with a labels.tsv (../shared/realsongs,
+    ../shared/realworld): their genre, artist (the `artist` column, else read off the file
+    name) and whether the label is marked DOUBT. Genres outside `GENRES` are refused."""
+    root = Path(root)
+    path = root / "labels.tsv"
+    if not path.is_file():
+        raise FileNotFoundError(f"no labels.tsv in {root}")
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    songs = []
+    for row in rows:
+        genre = row["genre"].strip()
+        if genre not in GENRES:
+            raise ValueError(f"{row['file']}: genre {genre!r} is not one of {GENRES}")
+        file = root / row["file"]
+        artist = (row.get("artist") or "").strip() or realworld_artist(file.stem)
+        group = f"artist:{artist_key(artist)}" if artist else f"song:{root.name}/{file.stem}"
+        doubt = "DOUBT" in (row.get("labelling_reason") or "")
+        seconds = float(row.get("seconds") or 0.0)
+        songs.append(
+            Clip(file, genre, GENRES.index(genre), 0, group, "", seconds, root.name, doubt)
+        )
+    return songs

@@ -7,7 +7,18 @@ import keras
 import numpy as np
 from keras import layers
 
-N_CLASSES = 10
+from genre_desktop.core.labels import GENRES
+
+N_CLASSES = len(GENRES)
+
+
+def logreg():
+    """Standardise, then an L2 logistic regression (C = 0.1): the baseline's head."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=3000))
 
 
 def sample_weights(labels: np.ndarray, clip_ids: np.ndarray) -> np.ndarray:
@@ -27,7 +38,7 @@ def sample_weights(labels: np.ndarray, clip_ids: np.ndarray) -> np.ndarray:
 def build_head(
     input_dim: int, hidden: int = 64, dropout: float = 0.5, l2: float = 1e-3, seed: int = 0
 ) -> keras.Model:
-    """Normalise -> dropout -> dense(hidden, relu) = the embedding -> dropout -> softmax(10)."""
+    """Normalise -> dropout -> dense(hidden, relu) = the embedding -> dropout -> softmax (one per genre)."""
     init = keras.initializers.GlorotUniform(seed=seed)
     inp = keras.Input((input_dim,), name="features")
     norm = layers.Normalization(name="head_norm")

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from genre_desktop.config import Settings
 from genre_desktop.core import albums, policy
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.records import Analysis, Track
@@ -179,10 +180,11 @@ class TrackTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[Row] = []
         self._index: dict[int, int] = {}  # track id -> row number
-        self.policy = "keep"
-        self.min_confidence = 0.5
-        self.per = albums.Per.ALBUM
-        self.pooling = "mean"
+        defaults = Settings()  # the defaults live in one place; set_policy applies the person's
+        self.policy = defaults.policy
+        self.min_confidence = defaults.min_confidence
+        self.per = albums.Per(defaults.per)
+        self.pooling = defaults.album_pooling
         self._album_of: dict[int, str] = {}  # track id -> album key (pooled albums only)
         self._members: dict[str, list[int]] = {}
         self._dirty_albums: set[str] = set()
@@ -566,4 +568,4 @@ class ConfidenceDelegate(QStyledItemDelegate):
 
     def min_confidence(self) -> float:
         model = self.parent()
-        return getattr(model, "min_confidence", 0.5)
+        return getattr(model, "min_confidence", Settings().min_confidence)

@@ -12,9 +12,23 @@ import pytest
 pytest.importorskip("sklearn")
 
 from genre_desktop.training import train  # noqa: E402
-from genre_desktop.training.dataset import find_clips  # noqa: E402
+from genre_desktop.training.dataset import find_clips, find_songs, realworld_artist  # noqa: E402
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "gtzan"
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+REAL = SHARED / "gtzan"
+SONGS = (SHARED / "realsongs", SHARED / "realworld")
+
+
+def make_songs(root: Path, rows: list[tuple[str, str, str]]) -> Path:
+    """A real-songs folder: <genre>/<file> and labels.tsv (file, genre, artist, reason)."""
+    root.mkdir(parents=True)
+    lines = ["file\tgenre\tartist\tlabelling_reason"]
+    for file, genre, artist in rows:
+        (root / genre).mkdir(exist_ok=True)
+        (root / genre / file).write_bytes(b"")
+        lines.append(f"{genre}/{file}\t{genre}\t{artist}\tmain genre")
+    (root / "labels.tsv").write_text("\n".join(lines) + "\n")
+    return root
 
 
 def make_tree(root: Path) -> Path:
@@ -82,3 +96,39 @@ def test_the_development_clips_folds_are_artist_disjoint():
     train_artists = {c.group for c in clips if c.split == "train" and c.group.startswith("artist:")}
     valid_artists = {c.group for c in clips if c.split == "valid" and c.group.startswith("artist:")}
     assert not train_artists & valid_artists  # the second protocol is artist-disjoint too
+
+
+def test_an_artist_in_gtzan_and_in_the_real_songs_is_one_group(tmp_path):
+    clips = find_clips(make_tree(tmp_path / "gtzan"))
+    songs = find_songs(
+        make_songs(
+            tmp_path / "songs",
+            [("both_genres_a.opus", "pop", "Both  Genres"), ("x_1.opus", "electronic", "X")]
+            + [(f"e{i}.opus", "electronic", f"DJ {i}") for i in range(6)],
+        )
+    )
+    both = {c.group for c in clips + songs if "both" in c.group}
+    assert both == {"artist:bothgenres"}  # spacing and case do not split an artist
+    assert songs[1].genre == "electronic" and songs[1].real and not clips[0].real
+    assert_artist_disjoint(clips + songs)
+
+
+def test_a_genre_outside_the_product_is_refused(tmp_path):
+    root = make_songs(tmp_path / "songs", [("a.opus", "polka", "A")])
+    with pytest.raises(ValueError, match="polka"):
+        find_songs(root)
+
+
+def test_realworld_artists_are_read_off_the_file_names():
+    assert realworld_artist("p_nk_whataya_want_from_me") == "P!nk"
+    assert realworld_artist("willie_the_lion_smith_echoes_of_spring") == "Willie the Lion Smith"
+    assert realworld_artist("unknown_band_song") == ""
+
+
+@pytest.mark.skipif(
+    not all((p / "labels.tsv").exists() for p in SONGS), reason="no ../shared songs here"
+)
+def test_the_development_songs_and_clips_folds_are_artist_disjoint():
+    items = find_clips(REAL) + [s for root in SONGS for s in find_songs(root)]
+    assert all(not s.group.startswith("song:") for s in items if s.real)  # every artist known
+    assert_artist_disjoint(items)

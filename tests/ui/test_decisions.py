@@ -133,16 +133,17 @@ def test_one_genre_for_many_rows_and_the_panel_follows_each_change(qtbot, tmp_pa
     settle(qtbot, w)
     rows = list(w.model.rows)
     select(w, rows)
-    w.choose_for_selected(["Jazz"])
-    assert all(r.target == ["Jazz"] for r in rows)
+    w.choose_for_selected(["Polka"])  # a genre the model never predicts
+    assert all(r.target == ["Polka"] for r in rows)
     shown = w.details.row
-    assert shown is not None and "Write Jazz" in w.details.plan.text()
+    assert shown is not None and "Write Polka" in w.details.plan.text()
     # typed in the panel's picker: the plan says the new choice at once
     w.details.picker.setEditText("Funk")
     w.details._typed()
     assert "Write Funk" in w.details.plan.text()
-    w.choose_for_selected(None)
-    assert "Jazz" not in w.details.plan.text() and "Funk" not in w.details.plan.text()
+    w.choose_for_selected(None)  # back to the prediction: the plan says the prediction
+    assert f"Write {shown.predicted}" in w.details.plan.text()
+    assert "Polka" not in w.details.plan.text() and "Funk" not in w.details.plan.text()
 
 
 def test_restored_sort_is_real_and_window_state_lives_with_the_config(
