@@ -22,7 +22,7 @@ from genre_desktop.cli.common import (
     terminal_width,
 )
 from genre_desktop.core import albums
-from genre_desktop.core.labels import display_name
+from genre_desktop.core.labels import DISPLAY, display_name
 from genre_desktop.core.pipeline import Analyser, Outcome, tracks_for
 from genre_desktop.core.policy import percent
 from genre_desktop.errors import ModelError
@@ -120,8 +120,13 @@ class _Rows:
                     for i in range(len(HEADERS))
                     if (i != 4 or self.albums) and (i != 5 or width >= 110)
                 ]
-                natural = [max(len(cells[0]) + 8, 40), 9, 5, 14, 16, 30]
-                self.widths = fit_widths([natural[i] for i in self.keep], width, 0)
+                genre_w = max(len(n) for n in DISPLAY.values())  # 'Electronic' whole
+                natural = [max(len(cells[0]) + 8, 40), genre_w, 5, genre_w + 5, 16, 30]
+                widths = [natural[i] for i in self.keep]
+                # rows stream in: the file column takes what the others leave, for the
+                # longer names still to come
+                widths[0] = max(widths[0], width - sum(widths[1:]) - 2 * (len(widths) - 1))
+                self.widths = fit_widths(widths, width, 0)
             self._emit(list(HEADERS))
         self._emit(cells)
 

@@ -179,6 +179,8 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self._load_library()
         self._init_player()
+        # keys go to the tracks, not the filter box: Ctrl+Z there would undo its typing
+        self.view.setFocus()
         self.position_timer = QTimer(self)
         self.position_timer.setInterval(100)
         self.position_timer.timeout.connect(self._tick)
@@ -977,6 +979,8 @@ class MainWindow(QMainWindow):
         choose.addAction("Other…", self._choose_other)
         menu.addAction(self.act_back)
         menu.addSeparator()
+        shown = self.details.row
+        self.act_select_album.setEnabled(bool(shown is not None and shown.track.album))
         menu.addAction(self.act_select_album)
         menu.addAction(self.act_apply_sel)
         self._row_menu_widget = menu

@@ -320,7 +320,8 @@ class DetailsPanel(QWidget):
         )
         self._suggested = ranked[0][0] if ranked else ""
         self._runner_up = ranked[1][0] if len(ranked) > 1 else ""
-        chosen = row.override if row is not None else None
+        # what Apply would leave in the file: the choice, else what is there
+        chosen = (row.override or row.track.genres) if row is not None else None
         self.accept_button.setVisible(bool(ranked))
         self.runner_button.setVisible(len(ranked) > 1)
         if ranked:
