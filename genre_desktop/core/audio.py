@@ -17,35 +17,12 @@ import av.error
 import numpy as np
 import soxr
 
+from genre_desktop.core import formats
 from genre_desktop.errors import DecodeError, UnsupportedFormatError
 
-# extension -> format name; content sniffing (below) decides when they disagree
-EXTENSIONS: dict[str, str] = {
-    ".mp3": "mp3",
-    ".flac": "flac",
-    ".ogg": "ogg",
-    ".oga": "ogg",
-    ".opus": "opus",
-    ".m4a": "m4a",
-    ".mp4": "m4a",
-    ".aac": "m4a",
-    ".alac": "m4a",
-    ".wav": "wav",
-    ".wave": "wav",
-    ".aif": "aiff",
-    ".aiff": "aiff",
-    ".aifc": "aiff",
-}
-
-FORMAT_NAMES = {
-    "mp3": "MP3",
-    "flac": "FLAC",
-    "ogg": "Ogg Vorbis",
-    "opus": "Opus",
-    "m4a": "M4A",
-    "wav": "WAV",
-    "aiff": "AIFF",
-}
+# declared once in core/formats.py: extension -> format name, format name -> its name for people
+EXTENSIONS: dict[str, str] = formats.EXTENSIONS
+FORMAT_NAMES: dict[str, str] = {f.name: f.display for f in formats.FORMATS}
 
 _MAX_BAD_PACKETS = 100
 

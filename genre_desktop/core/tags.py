@@ -27,7 +27,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
-from genre_desktop.core import audio
+from genre_desktop.core import audio, formats
 from genre_desktop.errors import DecodeError, TagReadError, TagWriteError, UnsupportedFormatError
 
 # ID3v2.3 has no multi-value text frames: values are joined with this (Picard's default).
@@ -171,15 +171,19 @@ class MP4Tags(TagFamily):
 
 FAMILIES: dict[str, TagFamily] = {fam.name: fam for fam in (ID3Tags(), VorbisTags(), MP4Tags())}
 
-# mutagen type (sniffed from the content) -> (our format name, its tag family)
+# mutagen type (sniffed from the content) -> (our format name, its tag family); the family
+# of each format is declared in core/formats.py
+_MUTAGEN_TYPES: dict[type, str] = {
+    MP3: "mp3",
+    WAVE: "wav",
+    AIFF: "aiff",
+    FLAC: "flac",
+    OggVorbis: "ogg",
+    OggOpus: "opus",
+    MP4: "m4a",
+}
 KINDS: dict[type, tuple[str, TagFamily]] = {
-    MP3: ("mp3", FAMILIES["id3"]),
-    WAVE: ("wav", FAMILIES["id3"]),
-    AIFF: ("aiff", FAMILIES["id3"]),
-    FLAC: ("flac", FAMILIES["vorbis"]),
-    OggVorbis: ("ogg", FAMILIES["vorbis"]),
-    OggOpus: ("opus", FAMILIES["vorbis"]),
-    MP4: ("m4a", FAMILIES["mp4"]),
+    cls: (name, FAMILIES[formats.BY_NAME[name].family]) for cls, name in _MUTAGEN_TYPES.items()
 }
 
 BY_FORMAT: dict[str, type] = {fmt: cls for cls, (fmt, _) in KINDS.items()}

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from genre_desktop import APP_NAME, config
+from genre_desktop.core import formats
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.library import Library, default_path
 from genre_desktop.core.model import Card, load_card
@@ -551,7 +552,7 @@ class MainWindow(QMainWindow):
             self,
             "Add music files",
             self._start_folder(),
-            "Audio (*.mp3 *.flac *.ogg *.oga *.opus *.m4a *.mp4 *.wav *.aif *.aiff);;All files (*)",
+            formats.dialog_filter(),
         )
         if files:
             self.add_paths(files)
