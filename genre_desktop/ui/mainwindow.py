@@ -236,16 +236,21 @@ class MainWindow(QMainWindow):
         self._column_width = {
             col: fm.horizontalAdvance(compact[col]) + 18
             if col in compact
-            else fm.horizontalAdvance("M" * (14 if col == COL_TITLE else 8))
+            else fm.horizontalAdvance("M" * (12 if col == COL_TITLE else 7))
             for col in range(len(COLUMNS))
         }
         for col in range(len(COLUMNS)):
-            if col in compact:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            # the title stretches; the other columns are sized by _fit_columns
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if col == COL_TITLE
+                else QHeaderView.ResizeMode.Interactive
+            )
+            header.setSectionResizeMode(col, mode)
+            if col != COL_TITLE:
                 header.resizeSection(col, self._column_width[col])
-            else:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self._details_analysis = None  # the analysis the details panel shows
+        self._fixed_columns = set(compact)  # sized by their content, not by the window
         self._person_hidden: set[int] = set(DEFAULT_HIDDEN)  # the column menu's choices
         self._empty_columns: set[int] = set()
         self._columns_timer = QTimer(self)
@@ -720,6 +725,12 @@ class MainWindow(QMainWindow):
             hidden = col not in want
             if header.isSectionHidden(col) != hidden:
                 header.setSectionHidden(col, hidden)
+        # the free width is shared: two parts for the title, one for each other text column
+        text = [c for c in want if c != COL_TITLE and c not in self._fixed_columns]
+        free = room - sum(self._column_width[c] for c in want if c in self._fixed_columns)
+        share = free // (2 + len(text)) if text else 0
+        for col in text:
+            header.resizeSection(col, max(self._column_width[col], share))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:

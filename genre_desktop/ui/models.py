@@ -60,7 +60,7 @@ COLUMNS = (
 # shown until the person picks columns (header context menu)
 DEFAULT_HIDDEN = (COL_FILE, COL_YEAR)
 # in a window too narrow for every column, these give way first (the title never does)
-YIELD_ORDER = (COL_FOLDER, COL_ALBUM_GENRE, COL_LENGTH, COL_NUMBER, COL_GENRE, COL_ALBUM)
+YIELD_ORDER = (COL_FOLDER, COL_LENGTH, COL_NUMBER, COL_ALBUM_GENRE, COL_GENRE, COL_ALBUM)
 # columns kept out of sight while no row has anything to show in them (untagged files)
 _HAS_CONTENT = {
     COL_ARTIST: lambda r: bool(r.track.artist),
