@@ -276,6 +276,17 @@ def reference(paths: list[Path]) -> float | None:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def offscreen_json(script: str, arg: str) -> dict | None:
+    """Run a GUI benchmark script offscreen in its own process; its last line is JSON."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), arg],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tracks", type=int, default=48)
@@ -339,27 +350,13 @@ def main() -> int:
         results["startup"] = startup(max(3, args.runs))
         print("startup:", results["startup"], flush=True)
     if "table" not in args.skip:
-        out = subprocess.run(
-            [sys.executable, str(ROOT / "benchmarks" / "gui_table.py"), "50000"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        )
-        if out.returncode == 0:
-            results["table_50k"] = json.loads(out.stdout.strip().splitlines()[-1])
+        table = offscreen_json("gui_table.py", "50000")
+        if table is not None:
+            results["table_50k"] = table
             print("table, 50,000 rows:", results["table_50k"], flush=True)
     if "gaps" not in args.skip:
         # main-thread responsiveness while 200 files are analysed (the suite asserts threads)
-        runs = []
-        for _ in range(args.runs):
-            out = subprocess.run(
-                [sys.executable, str(ROOT / "benchmarks" / "gui_gaps.py"), "200"],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-            )
-            if out.returncode == 0:
-                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        runs = [r for r in (offscreen_json("gui_gaps.py", "200") for _ in range(args.runs)) if r]
         if runs:
             results["main_thread_gaps"] = {
                 key: statistics.median(r[key] for r in runs)
