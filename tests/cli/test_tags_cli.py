@@ -247,3 +247,16 @@ def test_tables_leave_out_empty_columns_on_a_terminal_and_keep_them_in_a_pipe(mo
     table(rows, ["score", "title", "artist", "file"], out=piped, flexible=3)
     assert piped.getvalue().splitlines()[0].split() == ["score", "title", "artist", "file"]
     assert rows[0][3] in piped.getvalue()
+
+
+def test_self_test_passes_and_prints_figures_that_explain_it(model_available):
+    if not model_available:
+        pytest.skip("model not built")
+    proc = cli("--self-test", check=True)
+    import re
+
+    m = re.search(r"largest difference (\S+), allowed (\S+)\)", proc.stdout)
+    assert m, proc.stdout
+    worst, allowed = float(m.group(1)), float(m.group(2))
+    assert worst <= allowed and m.group(1) != m.group(2)  # never '0.002 allowed 0.002'
+    assert "self-test passed" in proc.stdout
