@@ -187,7 +187,7 @@ def test_an_unreadable_file_is_listed_under_errors_and_cannot_be_chosen(
 
 def test_monkey(qtbot, window, music_library, tmp_path):
     """A seeded random walk through what people do, during and after analysis."""
-    rng = random.Random(20261202)
+    rng = random.Random(int(os.environ.get("GD_MONKEY_SEED", "20261202")))
     folder = many(music_library, tmp_path / "lib", MONKEY_FILES)
     extra = tmp_path / "extra"
     extra.mkdir()
@@ -261,9 +261,26 @@ def test_monkey(qtbot, window, music_library, tmp_path):
         if item is not None and item.data(Qt.ItemDataRole.UserRole) is not None:
             window.details.similar.itemDoubleClicked.emit(item)
 
+    def accept_many() -> None:
+        window.accept_selected()
+
+    def choose_many() -> None:
+        window.choose_for_selected(rng.choice([None, ["Electronic"], ["Polka"]]))
+
+    def runner_up() -> None:
+        if window.details.runner_button.isVisible() and window.details.runner_button.isEnabled():
+            window.details.runner_button.click()
+
+    def waiting() -> None:
+        window.show_waiting()
+
+    def resize() -> None:  # columns give way and come back while rows stream in
+        window.resize(rng.choice([(1024, 700), (1200, 720), (1600, 1000), (900, 600)])[0], 700)
+
     actions = [select, select, multi, sort, text_filter, genre_filter, status_filter, rescan,
                add_folder, apply, undo, redo, play, stop, choose, more_like_this,
-               similar_double_click]  # fmt: skip
+               similar_double_click, accept_many, choose_many, runner_up, waiting,
+               resize]  # fmt: skip
     done = []
     for _ in range(MONKEY_ACTIONS):
         act = rng.choice(actions)
