@@ -12,8 +12,7 @@ import sys
 import textwrap
 
 from genre_desktop import __version__
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from genre_desktop.cli.common import EXIT
 
 SUBCOMMANDS = ("tags", "classify", "retag", "history", "undo", "similar", "config")
 
@@ -83,19 +82,19 @@ def run_cli(argv: list[str]) -> int:
     problem = unknown_first_word(argv)
     if problem:
         print(f"genre-desktop: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT.USAGE
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
+        return int(exc.code or 0) if exc.code in (0, None) else EXIT.USAGE
     if getattr(args, "self_test", False):
         from genre_desktop.cli.selftest import self_test
 
         return self_test()
     if not getattr(args, "command", None):
         parser.print_help()
-        return EXIT_USAGE
+        return EXIT.USAGE
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -104,6 +103,6 @@ def run_cli(argv: list[str]) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return EXIT.INTERRUPTED
     except BrokenPipeError:
-        return EXIT_OK
+        return EXIT.OK

@@ -53,7 +53,7 @@ def load_settings_or_exit(args):
         return config.load_settings()
     except config.ConfigError as exc:
         print(f"genre-desktop: {exc}", file=sys.stderr)
-        raise SystemExit(2) from exc
+        raise SystemExit(EXIT.USAGE) from exc
 
 
 def no_audio_message(paths: Sequence[str]) -> str:
@@ -261,10 +261,3 @@ def _isatty(stream) -> bool:
 
 def _stderr_tty() -> bool:
     return _isatty(sys.stderr)
-
-
-def fmt_duration(seconds: float) -> str:
-    s = int(round(seconds))
-    return (
-        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-    )

@@ -131,7 +131,6 @@ def run(args) -> int:
         return _run(args, settings, library, session, roots, interrupt, start)
     finally:
         signal.signal(signal.SIGINT, old_handler)
-        session.__exit__(None, None, None)
 
 
 def _run(args, settings, library, session, roots, interrupt, start) -> int:
@@ -226,10 +225,17 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
     interrupted = False
     if plan:
         try:
-            session.__enter__()
+            with session:  # the lock, only now: nothing before this point writes
+                interrupted = _write(plan, session, summary, failures, out, interrupt)
+                batch_id = session.batch_id if interrupted else session.finish()
         except BusyError as exc:
             print(f"genre-desktop: {exc.reason}; nothing written", file=sys.stderr)
             return EXIT.BUSY
+    return out.finish(summary, failures, start, interrupted=interrupted, batch_id=batch_id)
+
+
+def _write(plan, session, summary, failures, out, interrupt) -> bool:
+    """Write the plan through the session; True when Ctrl-C cut it short."""
     try:
         for o, d, rec in plan:
             res = session.write(
@@ -246,9 +252,8 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
             if interrupt.requested:
                 raise Cancelled()
     except (Cancelled, KeyboardInterrupt):
-        interrupted = True
-    batch_id = session.batch_id if interrupted else session.finish()
-    return out.finish(summary, failures, start, interrupted=interrupted, batch_id=batch_id)
+        return True
+    return False
 
 
 class _Output:

@@ -10,14 +10,13 @@ from genre_desktop.cli.common import (
     confirm,
     display_path,
     emit_json,
-    fmt_duration,
     open_library,
     table,
     write_session,
 )
 from genre_desktop.core import tags
 from genre_desktop.core.labels import DISPLAY, display_name
-from genre_desktop.core.records import BatchKind, ChangeState
+from genre_desktop.core.records import BatchKind, ChangeState, duration_text
 from genre_desktop.core.scan import walk
 from genre_desktop.errors import BusyError, GenreDesktopError
 
@@ -96,14 +95,11 @@ def run(args) -> int:
         id3_version=3 if args.id3v23 else 4,
     )
     try:
-        session.__enter__()
+        with session:
+            code = _show(args, files, errors, session=session, new=new)
     except BusyError as exc:
         print(f"genre-desktop: {exc.reason}; nothing written", file=sys.stderr)
         return EXIT.BUSY
-    try:
-        code = _show(args, files, errors, session=session, new=new)
-    finally:
-        session.__exit__(None, None, None)
     for note in notes:  # said after the write, of what was written
         print(f"note: {note}", file=sys.stderr)
     return code
@@ -158,7 +154,7 @@ def _show(args, files, errors, planned=None, session=None, new=None) -> int:
                     if len(args.paths) > 1 or len(files) > 1
                     else path,
                     record["format"],
-                    fmt_duration(info.duration),
+                    duration_text(info.duration),
                     info.title,
                     info.artist,
                     info.album,

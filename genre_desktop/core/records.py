@@ -111,3 +111,12 @@ class Batch:
 
     def written(self) -> int:
         return self.counts.get(ChangeState.WRITTEN, 0)
+
+
+def duration_text(seconds: float) -> str:
+    """'3:07', or '1:02:05' from an hour: a track's length as the window and the commands
+    print it."""
+    s = int(round(seconds))
+    return (
+        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )

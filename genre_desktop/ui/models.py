@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from genre_desktop.config import Settings
 from genre_desktop.core import albums, policy
 from genre_desktop.core.labels import display_name
-from genre_desktop.core.records import Analysis, Track
+from genre_desktop.core.records import Analysis, Track, duration_text
 
 COLUMNS = (
     "Title",
@@ -168,13 +168,6 @@ def _short_folder(path: str) -> str:
     return folder
 
 
-def _duration(seconds: float) -> str:
-    s = int(round(seconds))
-    return (
-        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-    )
-
-
 class TrackTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -229,7 +222,7 @@ class TrackTableModel(QAbstractTableModel):
             if col == COL_YEAR:
                 return t.year
             if col == COL_LENGTH:
-                return _duration(t.duration) if t.duration else ""
+                return duration_text(t.duration) if t.duration else ""
             if col == COL_GENRE:
                 return t.genre
             if col == COL_PREDICTED:

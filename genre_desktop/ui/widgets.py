@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from genre_desktop.core.labels import DISPLAY, GENRES, display_name
 from genre_desktop.core.policy import percent
+from genre_desktop.core.records import duration_text
 from genre_desktop.ui.models import Row
 
 
@@ -400,7 +401,7 @@ class DetailsPanel(QWidget):
     def set_position(self, fraction: float, elapsed: float = 0.0, total: float = 0.0) -> None:
         if not self.position.isSliderDown():
             self.position.setValue(int(fraction * 1000))
-        self.time.setText(f"{_clock(elapsed)} / {_clock(total)}" if total else "")
+        self.time.setText(f"{duration_text(elapsed)} / {duration_text(total)}" if total else "")
 
 
 def _album_line(row: Row | None) -> str:
@@ -413,8 +414,3 @@ def _album_line(row: Row | None) -> str:
     if not v.follows:
         line += " — this track is confidently something else and keeps its own genre"
     return line
-
-
-def _clock(seconds: float) -> str:
-    s = max(0, int(seconds))
-    return f"{s // 60}:{s % 60:02d}"
