@@ -249,6 +249,9 @@ class DetailsPanel(QWidget):
 
     # -- showing a track ---------------------------------------------------------------------
     def set_row(self, row: Row | None) -> None:
+        # the same row again (a change streamed in) while the person types a genre: their
+        # typing stays
+        typing = row is not None and row is self.row and self.picker.lineEdit().hasFocus()
         self.row = row
         enabled = row is not None
         for w in (
@@ -300,6 +303,8 @@ class DetailsPanel(QWidget):
             self.prediction.setText("—" if row.error else "not analysed yet")
             self.chart.set_probabilities([])
             self.tags.setText("")
+        if typing:
+            return
         self.picker.blockSignals(True)
         if row.override is None:
             self.picker.setCurrentIndex(0)

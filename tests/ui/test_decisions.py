@@ -358,3 +358,19 @@ def test_removing_a_folder_forgets_its_tracks_off_the_main_thread(
     qtbot.waitUntil(lambda: w.model.rowCount() == 0, timeout=10_000)
     assert w.library.roots() == [] and w.stack.currentWidget() is w.empty
     assert untagged.is_dir() and len(list(untagged.iterdir())) == len(LONG_NAMES)  # files kept
+
+
+def test_a_change_streaming_in_keeps_what_the_person_is_typing(qtbot, tmp_path, untagged):
+    w = open_window(qtbot, tmp_path)
+    w.add_paths([str(untagged)])
+    settle(qtbot, w)
+    row = w.model.rows[0]
+    select(w, [row])
+    w.details.picker.lineEdit().setFocus()
+    qtbot.waitUntil(lambda: w.details.picker.lineEdit().hasFocus(), timeout=2000)
+    w.details.picker.setEditText("Shoegaz")
+    w.model.set_analysis(row.track.id, row.analysis, None)  # a result for the shown row
+    assert w.details.picker.currentText() == "Shoegaz"
+    w.view.setFocus()
+    w.model.set_analysis(row.track.id, row.analysis, None)
+    assert w.details.picker.currentText() == "Use the prediction"
