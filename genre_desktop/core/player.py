@@ -1,7 +1,8 @@
 """Preview playback through sounddevice (PortAudio), with plain callbacks.
 
-`Player.load(path)` decodes the preview excerpt (20 s from the middle) at the device's
-rate; `play/pause/stop/seek/set_volume` drive one output stream. Without an audio device
+`Player.decode(path)` decodes the preview excerpt (20 s from the middle) at the device's
+rate, on any thread; `set_preview` makes it the preview; `play/pause/stop/seek/set_volume`
+drive one output stream. Without an audio device
 the player raises PlayerUnavailable with the reason, and everything else keeps working.
 """
 
@@ -69,10 +70,6 @@ class Player:
             self._data = data
             self._pos = 0
             self.path = path
-
-    def load(self, path: str, duration: float | None = None, seconds: float = 20.0) -> None:
-        """Decode the preview of `path` here and now (stops what was playing)."""
-        self.set_preview(path, self.decode(path, duration, seconds))
 
     # -- transport -----------------------------------------------------------------------
     def play(self) -> None:

@@ -86,10 +86,6 @@ class WriteSession:
             self._lock.release()
         self._held = False
 
-    @property
-    def held(self) -> bool:
-        return self._held
-
     # -- writing -------------------------------------------------------------------------
     def _batch(self) -> int:
         if not self._held:

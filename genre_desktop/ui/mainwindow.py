@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         self._details_analysis = None  # the analysis the details panel shows
         self._fixed_columns = set(compact)  # sized by their content, not by the window
         self._person_hidden: set[int] = set(DEFAULT_HIDDEN)  # the column menu's choices
+        self._person_shown: set[int] = set()
         self._empty_columns: set[int] = set()
         self._columns_timer = QTimer(self)
         self._columns_timer.setSingleShot(True)
@@ -684,9 +685,10 @@ class MainWindow(QMainWindow):
         """The person's choice from the column menu (kept across restarts)."""
         if on:
             self._person_hidden.discard(col)
-            self._empty_columns.discard(col)  # asked for: shown even while empty
+            self._person_shown.add(col)  # asked for: shown even while empty
         else:
             self._person_hidden.add(col)
+            self._person_shown.discard(col)
         self._fit_columns()
 
     def _refresh_columns(self) -> None:
@@ -713,7 +715,8 @@ class MainWindow(QMainWindow):
         want = [
             c
             for c in range(len(COLUMNS))
-            if c not in self._person_hidden and c not in self._empty_columns
+            if c not in self._person_hidden
+            and (c not in self._empty_columns or c in self._person_shown)
         ]
         room = self.view.viewport().width()
         for col in YIELD_ORDER:
@@ -957,18 +960,20 @@ class MainWindow(QMainWindow):
         )
 
     def select_album(self) -> None:
-        """Every track of the current track's album (same album and album artist)."""
+        """Every track of the current track's album, as core.albums groups them (a
+        compilation, never pooled: its tracks with the same album tag in the same folder)."""
         row = self.details.row
-        if row is None or not row.track.album:
+        if row is None:
             return
-        key = (row.track.album.casefold(), (row.track.album_artist or "").casefold())
-        self.select_tracks(
-            [
+        ids = self.model.album_ids(row.track.id)
+        if not ids and row.track.album:
+            folder, album = os.path.dirname(row.track.path), row.track.album
+            ids = [
                 r.track.id
                 for r in self.model.rows
-                if (r.track.album.casefold(), (r.track.album_artist or "").casefold()) == key
+                if r.track.album == album and os.path.dirname(r.track.path) == folder
             ]
-        )
+        self.select_tracks(ids)
 
     def _row_menu(self, pos: QPoint) -> None:
         """Right-click on the tracks: decide for all selected ones at once."""
@@ -992,7 +997,9 @@ class MainWindow(QMainWindow):
         menu.addAction(self.act_back)
         menu.addSeparator()
         shown = self.details.row
-        self.act_select_album.setEnabled(bool(shown is not None and shown.track.album))
+        self.act_select_album.setEnabled(
+            bool(shown is not None and (shown.track.album or self.model.album_ids(shown.track.id)))
+        )
         menu.addAction(self.act_select_album)
         menu.addAction(self.act_apply_sel)
         self._row_menu_widget = menu

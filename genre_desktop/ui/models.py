@@ -397,6 +397,12 @@ class TrackTableModel(QAbstractTableModel):
                 r.status = WAITING
                 self._changed(i)
 
+    def album_ids(self, track_id: int) -> list[int]:
+        """The tracks pooled with this one as an album (core.albums' grouping, the album whose
+        genre the Album genre column shows); [] when it is in no pooled album."""
+        key = self._album_of.get(track_id)
+        return [i for i in self._members.get(key, []) if i in self._index] if key else []
+
     def index_of(self, track_id: int) -> int | None:
         """The row number of a track, None when it is not listed."""
         return self._index.get(track_id)
@@ -548,7 +554,11 @@ class ConfidenceDelegate(QStyledItemDelegate):
             rect.left(), rect.top(), int(rect.width() * row.analysis.confidence), rect.height()
         )
         color = option.palette.color(QPalette.ColorRole.Highlight)
-        color.setAlpha(90 if row.analysis.confidence >= self.min_confidence() else 40)
+        # the one rounding rule: bright from the percent the threshold compares
+        sure = policy.as_percent(row.analysis.confidence) >= policy.as_percent(
+            self.min_confidence()
+        )
+        color.setAlpha(90 if sure else 40)
         painter.save()
         painter.fillRect(bar, color)
         painter.setPen(option.palette.color(QPalette.ColorRole.Text))
@@ -561,4 +571,4 @@ class ConfidenceDelegate(QStyledItemDelegate):
 
     def min_confidence(self) -> float:
         model = self.parent()
-        return getattr(model, "min_confidence", Settings().min_confidence)
+        return getattr(model, "min_confidence", Settings.min_confidence)
