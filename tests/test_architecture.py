@@ -52,3 +52,16 @@ def test_a_classify_run_never_loads_tensorflow_or_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_only_core_decides_what_gets_written():
+    """The front ends ask core.plan; the album pooling and the policy are core's business."""
+    for path in PKG.rglob("*.py"):
+        if "core" in path.relative_to(PKG).parts:
+            continue
+        found = imports(path)
+        assert not found & {"genre_desktop.core.albums", "genre_desktop.core.policy"}, path
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "genre_desktop.core":
+                assert not {a.name for a in node.names} & {"albums", "policy"}, path

@@ -21,10 +21,9 @@ from genre_desktop.cli.common import (
     path_cut,
     terminal_width,
 )
-from genre_desktop.core import albums
-from genre_desktop.core.labels import DISPLAY, display_name
-from genre_desktop.core.pipeline import Analyser, Outcome, tracks_for
-from genre_desktop.core.policy import percent
+from genre_desktop.core.labels import DISPLAY
+from genre_desktop.core.pipeline import Analyser, tracks_for
+from genre_desktop.core.plan import Per, Plan, Row, percent
 from genre_desktop.errors import ModelError
 
 HEADERS = ("file", "genre", "conf.", "runner-up", "album genre", "sounds like")
@@ -44,28 +43,32 @@ def register(sub, common) -> None:
     )
     p.add_argument(
         "--per",
-        choices=[p.value for p in albums.Per],
+        choices=[p.value for p in Per],
         help="pool each album's tracks (default, from the config) or judge each track alone",
     )
     p.set_defaults(func=run)
 
 
-def outcome_record(o: Outcome, verdict: albums.Verdict | None = None) -> dict:
-    if o.analysis is None:
-        return {"path": o.track.path, "error": o.error or "analysis failed"}
-    a = o.analysis
+def outcome_record(row: Row, cached: bool = False, per: str = "album") -> dict:
+    """One file's JSON object: its genre, confidence, every probability, the album's genre
+    and which model decided (stock, or the library's own)."""
+    a = row.opinion
+    if a is None:
+        return {"path": row.track.path, "error": row.error or "analysis failed"}
+    verdict = row.verdict if per == Per.ALBUM else None
     album = verdict.album if verdict else None
     return {
-        "path": o.track.path,
-        "genre": display_name(a.genre),
+        "path": row.track.path,
+        "genre": row.name(a.genre),
         "confidence": round(a.confidence, 4),
-        "probabilities": {display_name(k): round(v, 4) for k, v in a.ranked()},
-        "tags": [t for t, _ in a.tags],
-        "album_genre": display_name(album.genre) if album else None,
+        "probabilities": {row.name(k): round(v, 4) for k, v in a.ranked()},
+        "tags": [t for t, _ in (row.analysis.tags if row.analysis else [])],
+        "album_genre": row.name(album.genre) if album else None,
         "album_confidence": round(album.confidence, 4) if album else None,
         "album_tracks": album.tracks if album else None,
         "follows_album": bool(verdict and verdict.follows and album),
-        "cached": o.cached,
+        "model": row.source,
+        "cached": cached,
     }
 
 
@@ -86,15 +89,15 @@ class _Rows:
         else:
             self.bar.print(f"{display_path(path, self.args.paths)}: {reason}", err=True)
 
-    def row(self, rec: dict, o: Outcome, verdict: albums.Verdict | None) -> None:
+    def row(self, rec: dict, row: Row) -> None:
         if self.args.json:
             emit_json(rec)
             return
-        assert o.analysis is not None
+        assert row.opinion is not None
         # percentages from the unrounded figures, as the window shows them
-        ranked = o.analysis.ranked()
-        runner = f"{display_name(ranked[1][0])} {percent(ranked[1][1])}" if len(ranked) > 1 else ""
-        album = verdict.album if verdict else None
+        ranked = row.ranked()
+        runner = f"{ranked[1][0]} {percent(ranked[1][1])}" if len(ranked) > 1 else ""
+        album = row.verdict.album if row.verdict and rec["album_genre"] else None
         album_text = (
             f"{rec['album_genre']} {percent(album.confidence)}"
             + ("" if rec["follows_album"] else " (not this)")
@@ -104,7 +107,7 @@ class _Rows:
         cells = [
             display_path(rec["path"], self.args.paths),
             rec["genre"],
-            percent(o.analysis.confidence),
+            percent(row.opinion.confidence),
             runner,
             album_text,
             ", ".join(rec["tags"][:3]),
@@ -159,43 +162,48 @@ def run(args) -> int:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         return EXIT.FAILED
     bar = ProgressBar(len(tracks), enabled=not args.json)
-    groups = albums.group(tracks) if settings.per == albums.Per.ALBUM else {}
-    out = _Rows(args, bar, albums=bool(groups))
+    plan = Plan(settings)
+    plan.reset([Row(t) for t in tracks])
+    per_album = plan.per == Per.ALBUM
+    out = _Rows(args, bar, albums=per_album and any(plan.album_ids(t.id) for t in tracks))
     for path, reason in errors:
         out.error(path, reason)
-    album_of = {t.id: key for key, members in groups.items() for t in members}
-    waiting: dict[str, list[Outcome]] = {}
+    cached: dict[int, bool] = {}
+    done: set[int] = set()
     ok = 0
 
-    def emit(outcomes: list[Outcome]) -> None:
+    def emit(ids: list[int]) -> None:
         nonlocal ok
-        found = {o.track.id: o.analysis for o in outcomes if o.analysis is not None}
-        verdicts = albums.verdicts([o.track for o in outcomes], found, settings.album_pooling)
-        for o in sorted(outcomes, key=lambda o: o.track.path):
-            rec = outcome_record(o, verdicts.get(o.track.id))
+        plan.settle()  # the album's genre, now that its tracks are in
+        for row in sorted((plan.rows[i] for i in ids), key=lambda r: r.track.path):
+            rec = outcome_record(row, cached.get(row.track.id, False), settings.per)
             if "error" in rec:
                 out.error(rec["path"], rec["error"])
             else:
                 ok += 1
-                out.row(rec, o, verdicts.get(o.track.id))
+                out.row(rec, row)
 
     interrupted = False
     try:
         for o in analyser.run(tracks):
             bar.advance()
-            key = album_of.get(o.track.id)
-            if key is None:
-                emit([o])
-                continue
-            waiting.setdefault(key, []).append(o)
-            if len(waiting[key]) == len(groups[key]):
-                emit(waiting.pop(key))
+            plan.set_analysis(o.track.id, o.analysis, o.error)
+            cached[o.track.id] = o.cached
+            done.add(o.track.id)
+            members = plan.album_ids(o.track.id) if per_album else []
+            if not members:
+                emit([o.track.id])
+            elif all(i in done for i in members):
+                emit(members)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         bar.close()
-    for done in waiting.values():  # albums cut short by Ctrl-C: what is done of them
-        emit(done)
+    # albums cut short by Ctrl-C: what is done of them
+    emitted_albums = {i for i in done if per_album and plan.album_ids(i)}
+    rest = [i for i in emitted_albums if not all(m in done for m in plan.album_ids(i))]
+    if rest:
+        emit(rest)
     if interrupted:
         print("interrupted: the files above are done (and cached)", file=sys.stderr)
         return EXIT.INTERRUPTED

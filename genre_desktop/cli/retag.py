@@ -22,9 +22,18 @@ from genre_desktop.cli.common import (
     open_library,
     write_session,
 )
-from genre_desktop.core import albums, policy
-from genre_desktop.core.labels import display_name
 from genre_desktop.core.pipeline import Analyser
+from genre_desktop.core.plan import (
+    HAS_GENRE,
+    LOW_CONFIDENCE,
+    SAME,
+    WRITE,
+    Per,
+    WriteRequest,
+    percent,
+    plan_of,
+    row_record,
+)
 from genre_desktop.core.records import BatchKind, ChangeState
 from genre_desktop.core.scan import Cancelled, Progress, scan
 from genre_desktop.errors import BusyError, ErrorKind, ModelError
@@ -56,7 +65,7 @@ def register(sub, common) -> None:
     )
     p.add_argument(
         "--per",
-        choices=[p.value for p in albums.Per],
+        choices=[p.value for p in Per],
         help="what decides the genre: the album's tracks pooled (default) or each track alone",
     )
     p.add_argument(
@@ -172,45 +181,29 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
         return out.finish(summary, failures, start, interrupted=True)
     bar.close()
 
-    # 2. decide: per album (pooled) or per track, through the one policy
-    found = {o.track.id: o.analysis for o in outcomes if o.analysis is not None}
-    verdicts = (
-        albums.verdicts([o.track for o in outcomes], found, settings.album_pooling)
-        if settings.per == albums.Per.ALBUM
-        else {}
-    )
+    # 2. decide: the core plan (albums pooled or not, the one policy)
+    decided = plan_of(outcomes, settings)
     plan = []
     for o in outcomes:
-        v = verdicts.get(o.track.id)
-        d = policy.decide(
-            o.track, o.analysis, settings.policy, settings.min_confidence, o.error, verdict=v
-        )
-        rec = {"path": o.track.path, "old": o.track.genres}
-        if o.analysis is not None:
-            rec.update(
-                predicted=display_name(o.analysis.genre),
-                confidence=round(o.analysis.confidence, 4),
-                album_genre=display_name(v.album.genre) if v and v.album else None,
-                album_confidence=round(v.album.confidence, 4) if v and v.album else None,
-                album_tracks=v.album.tracks if v and v.album else None,
-                decided_by="album" if d.by_album else "track",
-            )
-        if d.kind == policy.FAILED:
+        row = decided.rows[o.track.id]
+        rec = row_record(row, settings.per)
+        d = row.decision
+        if d is None:  # not analysed
             summary["failed"] += 1
             failures[o.error_kind or ErrorKind.OTHER].append(o.track.path)
-            out.file({**rec, "status": "failed", "error": d.reason})
-        elif d.kind != policy.WRITE:
+            out.file({**rec, "status": "failed", "error": row.error or "not analysed"})
+        elif d.kind != WRITE:
             summary[d.kind] += 1
             out.file({**rec, "status": d.kind, "reason": d.reason})
         else:
-            plan.append((o, d, rec))
+            plan.append((decided.writes([o.track.id])[0], rec))
 
     if args.dry_run:
-        for o, d, rec in plan:
+        for req, rec in plan:
             summary["would-write"] += 1
-            summary["by-album"] += d.by_album
-            out.planned(o.track.path, o.track.genres, d)
-            out.file({**rec, "status": "would-write", "new": d.new})
+            summary["by-album"] += req.by_album
+            out.planned(req)
+            out.file({**rec, "status": "would-write", "new": req.new})
         return out.finish(summary, failures, start)
 
     # 3. ask, then write through the session (lock, journal, resume)
@@ -237,18 +230,16 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
 def _write(plan, session, summary, failures, out, interrupt) -> bool:
     """Write the plan through the session; True when Ctrl-C cut it short."""
     try:
-        for o, d, rec in plan:
-            res = session.write(
-                o.track.path, d.new, expect=(o.track.size, o.track.mtime_ns), old=o.track.genres
-            )
+        for req, rec in plan:
+            res = session.request(req)
             if res.state == ChangeState.FAILED:
                 summary["failed"] += 1
-                failures[ErrorKind.TAG_WRITE].append(o.track.path)
+                failures[ErrorKind.TAG_WRITE].append(req.path)
                 out.file({**rec, "status": "failed", "error": res.reason})
             else:
-                summary["written" if res.state == ChangeState.WRITTEN else policy.SAME] += 1
-                summary["by-album"] += d.by_album and res.state == ChangeState.WRITTEN
-                out.file({**rec, "status": str(res.state), "new": d.new})
+                summary["written" if res.state == ChangeState.WRITTEN else SAME] += 1
+                summary["by-album"] += req.by_album and res.state == ChangeState.WRITTEN
+                out.file({**rec, "status": str(res.state), "new": req.new})
             if interrupt.requested:
                 raise Cancelled()
     except (Cancelled, KeyboardInterrupt):
@@ -281,21 +272,21 @@ class _Output:
         elif rec["status"] == "failed" and not self.args.dry_run:
             print(f"{self.show(rec['path'])}: {rec.get('error')}", file=sys.stderr)
 
-    def change_line(self, path: str, old: list[str], d) -> str:
-        return f"{self.show(path)}: {'; '.join(old) or '(none)'} -> {_why(d)}"
+    def change_line(self, req: WriteRequest) -> str:
+        return f"{self.show(req.path)}: {'; '.join(req.old) or '(none)'} -> {_why(req)}"
 
-    def planned(self, path: str, old: list[str], d) -> None:
+    def planned(self, req: WriteRequest) -> None:
         if not self.args.json:
-            print(self.change_line(path, old, d))
+            print(self.change_line(req))
 
     def plan_summary(self, plan, summary) -> str:
         """What the question shows: counts and the first few changes."""
         lines = [
-            f"Would write {len(plan)} file(s); kept: {summary[policy.HAS_GENRE] + summary[policy.SAME]} "
-            f"with a genre, {summary[policy.LOW_CONFIDENCE]} not sure enough; failed: {summary['failed']}."
+            f"Would write {len(plan)} file(s); kept: {summary[HAS_GENRE] + summary[SAME]} "
+            f"with a genre, {summary[LOW_CONFIDENCE]} not sure enough; failed: {summary['failed']}."
         ]
-        for o, d, _ in plan[:8]:
-            lines.append("  " + self.change_line(o.track.path, o.track.genres, d))
+        for req, _ in plan[:8]:
+            lines.append("  " + self.change_line(req))
         if len(plan) > 8:
             lines.append(f"  … and {len(plan) - 8} more (--dry-run lists them all)")
         print("\n".join(lines), file=sys.stderr)
@@ -307,8 +298,8 @@ class _Output:
             "summary": True,
             "written": summary["written"],
             "would_write": summary["would-write"],
-            "had_genre": summary[policy.HAS_GENRE] + summary[policy.SAME],
-            "below_threshold": summary[policy.LOW_CONFIDENCE],
+            "had_genre": summary[HAS_GENRE] + summary[SAME],
+            "below_threshold": summary[LOW_CONFIDENCE],
             "failed": summary["failed"],
             "failures": {str(k): len(v) for k, v in failures.items()},
             "decided_by_album": summary["by-album"],
@@ -350,6 +341,6 @@ class _Output:
         return EXIT.FAILED if nothing and data["failed"] else EXIT.OK
 
 
-def _why(d) -> str:
+def _why(req: WriteRequest) -> str:
     """'Rock (88%)' or 'Rock (album 88%)': what decided, and how sure."""
-    return f"{'; '.join(d.new)} ({'album ' if d.by_album else ''}{policy.percent(d.confidence)})"
+    return f"{'; '.join(req.new)} ({'album ' if req.by_album else ''}{percent(req.confidence)})"

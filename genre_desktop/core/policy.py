@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -52,22 +53,24 @@ def decide(
     min_confidence: float,
     error: str | None = None,
     verdict: Verdict | None = None,
+    name: Callable[[str], str] = display_name,
 ) -> Decision:
     """keep: write only where the file has no genre; overwrite: replace any other genre.
     Either way only genres at least `min_confidence` sure are written. With a verdict whose
-    album decides, the album's genre and confidence are what count."""
+    album decides, the album's genre and confidence are what count. `name` spells a label
+    as it is written (our names, or the owner's words of a library's own model)."""
     if analysis is None:
         return Decision(FAILED, [], error or track.error or "not analysed")
     by_album = bool(verdict and verdict.follows and verdict.album)
     genre = verdict.genre(analysis) if verdict else analysis.genre
     confidence = verdict.confidence(analysis) if verdict else analysis.confidence
-    predicted = display_name(genre)
+    predicted = name(genre)
     whose = "album " if by_album else ""
 
     def made(kind: DecisionKind, new: list[str], reason: str = "") -> Decision:
         return Decision(kind, new, reason, by_album, predicted, confidence)
 
-    if [display_name(g) for g in track.genres] == [predicted]:
+    if [name(g) for g in track.genres] == [predicted]:
         return made(SAME, [predicted], f"already has the {whose}genre")
     if track.genres and Policy(policy) == Policy.KEEP:
         return made(HAS_GENRE, [], f"already has a genre ({track.genre})")

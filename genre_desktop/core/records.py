@@ -85,6 +85,27 @@ class Analysis:
         return sorted(self.probabilities.items(), key=lambda kv: -kv[1])
 
 
+GENRE = "genre"  # the field the app writes (core.fields declares every field)
+STOCK = "stock"  # the shipped model decided
+LIBRARY = "library"  # the library's own learned model (core.learn) decided
+
+
+@dataclass(frozen=True)
+class WriteRequest:
+    """One file to write: what the write session needs, and why it was decided."""
+
+    track_id: int
+    path: str
+    old: list[str]
+    new: list[str]
+    expect: tuple[int, int] | None  # (size, mtime_ns) when read: changed since = not written
+    confidence: float  # the confidence that decided (the album's when the album decided)
+    by_album: bool
+    by_person: bool
+    source: str = "stock"  # which model decided: STOCK or LIBRARY
+    field: str = GENRE
+
+
 @dataclass
 class Change:
     id: int

@@ -23,7 +23,7 @@ from genre_desktop.core import journal
 from genre_desktop.core.journal import ChangeResult
 from genre_desktop.core.library import Library
 from genre_desktop.core.lock import WriteLock
-from genre_desktop.core.records import Batch, BatchKind, BatchState, ChangeState
+from genre_desktop.core.records import Batch, BatchKind, BatchState, ChangeState, WriteRequest
 from genre_desktop.errors import BusyError
 
 
@@ -116,6 +116,10 @@ class WriteSession:
         )
         self.settled.add(path)
         return result
+
+    def request(self, req: WriteRequest) -> ChangeResult:
+        """Write one request of a plan (core.plan.Plan.writes)."""
+        return self.write(req.path, req.new, expect=req.expect, old=req.old)
 
     def finish(self) -> int | None:
         """The job is complete: close its batch (also an interrupted one that had nothing

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from genre_desktop import APP_NAME, __version__
 from genre_desktop.config import Settings
-from genre_desktop.core.policy import percent
+from genre_desktop.core.plan import WriteRequest, percent
 
 
 def relative_names(paths: list[str]) -> list[str]:
@@ -47,7 +47,7 @@ class ApplyDialog(QDialog):
 
     def __init__(
         self,
-        changes: list[tuple[str, list[str], list[str], float | None]],
+        changes: list[WriteRequest],
         parent: QWidget | None = None,
         kept: list[tuple[str, str]] | None = None,
     ) -> None:
@@ -64,18 +64,23 @@ class ApplyDialog(QDialog):
         )
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
-        names = relative_names([c[0] for c in changes] + [k[0] for k in kept])
+        names = relative_names([c.path for c in changes] + [k[0] for k in kept])
         table = QTableWidget(n, 4)
         table.setHorizontalHeaderLabels(["File", "Now", "Will be", "Confidence"])
-        for i, (path, old, new, conf) in enumerate(changes):
+        for i, c in enumerate(changes):
             item = QTableWidgetItem(names[i])
-            item.setToolTip(path)
+            item.setToolTip(c.path)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             table.setItem(i, 0, item)
-            table.setItem(i, 1, QTableWidgetItem("; ".join(old) or "(none)"))
-            table.setItem(i, 2, QTableWidgetItem("; ".join(new) or "(none)"))
-            table.setItem(i, 3, QTableWidgetItem("your choice" if conf is None else percent(conf)))
+            table.setItem(i, 1, QTableWidgetItem("; ".join(c.old) or "(none)"))
+            table.setItem(i, 2, QTableWidgetItem("; ".join(c.new) or "(none)"))
+            why = (
+                "your choice"
+                if c.by_person
+                else ("album " if c.by_album else "") + percent(c.confidence)
+            )
+            table.setItem(i, 3, QTableWidgetItem(why))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)

@@ -53,7 +53,7 @@ from genre_desktop.core.labels import display_name
 from genre_desktop.core.library import Library, default_path
 from genre_desktop.core.model import Card, load_card
 from genre_desktop.core.player import Player, PlayerUnavailable
-from genre_desktop.core.records import BatchKind
+from genre_desktop.core.records import BatchKind, ChangeState, WriteRequest
 from genre_desktop.core.session import restored
 from genre_desktop.core.similarity import SimilarityIndex
 from genre_desktop.errors import GenreDesktopError, ModelError
@@ -76,7 +76,6 @@ from genre_desktop.ui.models import (
     ERROR,
     KEPT,
     WAITING,
-    WRITTEN,
     YIELD_ORDER,
     ConfidenceDelegate,
     ElideLeftDelegate,
@@ -170,7 +169,7 @@ class MainWindow(QMainWindow):
         self._similarity: SimilarityIndex | None = None
         self._similarity_dirty = True
         self._analysis_started = 0.0
-        self._redo: list[tuple[str, list[str], list[str]]] = []
+        self._redo: list[WriteRequest] = []
         self.ask_before_quit = True  # warn about chosen genres not written yet
 
         self.setWindowTitle(APP_NAME)
@@ -190,12 +189,7 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
         self.model = TrackTableModel(self)
-        self.model.set_policy(
-            self.settings.policy,
-            self.settings.min_confidence,
-            self.settings.per,
-            self.settings.album_pooling,
-        )
+        self.model.set_policy(self.settings)
         self.proxy = TrackFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -1027,16 +1021,7 @@ class MainWindow(QMainWindow):
                 8000,
             )
             return
-        changes = [
-            (
-                r.track.path,
-                r.track.genres,
-                r.target,
-                # what decided: the album's pooled confidence where the album decides
-                None if r.override is not None or r.decision is None else r.decision.confidence,
-            )
-            for r in rows
-        ]
+        changes = self.model.plan.writes(r.track.id for r in rows)
         kept = [
             (r.track.path, r.plan())
             for r in (considered if considered is not None else self.model.rows)
@@ -1046,15 +1031,12 @@ class MainWindow(QMainWindow):
         self._last_dialog = dialog
         if dialog.exec() != ApplyDialog.DialogCode.Accepted:
             return
-        chosen = [rows[i] for i in dialog.chosen()]
+        chosen = [changes[i] for i in dialog.chosen()]
         if chosen:
             self.write_changes(chosen)
 
-    def write_changes(self, rows: list[Row]) -> None:
+    def write_changes(self, jobs: list[WriteRequest]) -> None:
         """Write without asking (the dialog already did); results land on the rows."""
-        jobs = [
-            (r.track.path, r.track.genres, r.target, (r.track.size, r.track.mtime_ns)) for r in rows
-        ]
         self.act_apply.setEnabled(False)
         self.statusBar().showMessage(f"Writing {len(jobs)} genre(s)…")
         self.writer.submit(
@@ -1071,16 +1053,14 @@ class MainWindow(QMainWindow):
             if row is None:
                 continue
             fresh = self.library.track(row.track.id)
-            if fresh is not None:
-                row.track = fresh
-            if res.state == "failed":
+            if res.state == ChangeState.FAILED:
                 failed += 1
+                if fresh is not None:
+                    row.track = fresh
                 self.model.set_status(row.track.id, ERROR, res.reason)
             else:
                 ok += 1
-                row.override = None
-                self.model.set_analysis(row.track.id, row.analysis, None)
-                self.model.set_status(row.track.id, WRITTEN)
+                self.model.mark_written(row.track.id, fresh)
         self.statusBar().showMessage(
             f"Wrote {ok} genre(s)"
             + (f", {failed} failed (see the Status column)" if failed else "")
@@ -1144,16 +1124,15 @@ class MainWindow(QMainWindow):
             n_restored += ok
             skipped += not ok
             if ok:
-                redo.append((res.path, res.new, res.old))
+                redo.append(WriteRequest(0, res.path, res.new, res.old, None, 1.0, False, True))
             row = by_path.get(res.path)
             if row is None:
                 continue
             fresh = self.library.track(row.track.id)
-            if fresh is not None:
-                row.track = fresh
             if ok:
-                row.status = WAITING
-                self.model.set_analysis(row.track.id, row.analysis, None)
+                self.model.mark_restored(row.track.id, fresh)
+            elif fresh is not None:
+                row.track = fresh
         self._redo = redo
         self.act_redo.setEnabled(bool(redo))
         self.statusBar().showMessage(
@@ -1172,9 +1151,8 @@ class MainWindow(QMainWindow):
             return
         self.act_apply.setEnabled(False)
         self.statusBar().showMessage(f"Writing {len(redo)} genre(s) again…")
-        jobs = [(path, old, new, None) for path, old, new in redo]
         self.writer.submit(
-            tasks.apply_changes(jobs, self.settings.id3_version), self._written, self._write_failed
+            tasks.apply_changes(redo, self.settings.id3_version), self._written, self._write_failed
         )
 
     # -- player ----------------------------------------------------------------------------------
@@ -1272,12 +1250,7 @@ class MainWindow(QMainWindow):
                 config.save_settings(self.settings)
             except (config.ConfigError, OSError) as exc:
                 QMessageBox.warning(self, "Settings", f"Settings not saved: {exc}")
-            self.model.set_policy(
-                self.settings.policy,
-                self.settings.min_confidence,
-                self.settings.per,
-                self.settings.album_pooling,
-            )
+            self.model.set_policy(self.settings)
 
     def _restore_state(self) -> None:
         s = window_settings()

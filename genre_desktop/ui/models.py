@@ -7,8 +7,6 @@ Rows are kept in a Python list in display order; sorting is done here with one k
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,9 +21,10 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from genre_desktop.config import Settings
-from genre_desktop.core import albums, policy
-from genre_desktop.core.labels import display_name
+from genre_desktop.core.plan import KEPT, Plan, Row, Status, as_percent, percent
 from genre_desktop.core.records import Analysis, Track, duration_text
+
+__all__ = ["KEPT", "Row", "Status", "TrackTableModel", "TrackFilter"]
 
 COLUMNS = (
     "Title",
@@ -74,19 +73,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class Status(StrEnum):
-    """What the table says of a row: what has happened, or what Apply will do."""
-
-    WAITING = "waiting"
-    ANALYSING = "analysing…"
-    WILL_CHANGE = "will change"
-    KEEP_HAS_GENRE = "keep: has a genre"
-    KEEP_SAME = "keep: already this genre"
-    KEEP_UNSURE = "keep: not sure enough"
-    WRITTEN = "written"
-    ERROR = "error"
-
-
 WAITING, ANALYSING, WILL_CHANGE, WRITTEN, ERROR = (
     Status.WAITING,
     Status.ANALYSING,
@@ -94,69 +80,6 @@ WAITING, ANALYSING, WILL_CHANGE, WRITTEN, ERROR = (
     Status.WRITTEN,
     Status.ERROR,
 )
-KEPT = (Status.KEEP_HAS_GENRE, Status.KEEP_SAME, Status.KEEP_UNSURE)
-_KEEP_STATUS = {
-    policy.HAS_GENRE: Status.KEEP_HAS_GENRE,
-    policy.SAME: Status.KEEP_SAME,
-    policy.LOW_CONFIDENCE: Status.KEEP_UNSURE,
-}
-
-
-@dataclass
-class Row:
-    track: Track
-    analysis: Analysis | None = None
-    status: Status = Status.WAITING
-    error: str | None = None
-    override: list[str] | None = None  # the person's choice, beats the prediction
-    decision: policy.Decision | None = None
-    verdict: albums.Verdict | None = None  # the album's pooled genre, if in an album
-
-    @property
-    def album_text(self) -> str:
-        """'Rock 88%' (the album decides this track) or 'Rock 88% (not this)'."""
-        v = self.verdict
-        if v is None or v.album is None:
-            return ""
-        text = f"{display_name(v.album.genre)} {policy.percent(v.album.confidence)}"
-        return text if v.follows else text + " (not this)"
-
-    @property
-    def predicted(self) -> str:
-        return display_name(self.analysis.genre) if self.analysis else ""
-
-    @property
-    def pending_choice(self) -> bool:
-        """The person chose a genre that is not in the file yet."""
-        return self.override is not None and bool(self.target)
-
-    def plan(self) -> str:
-        """What Apply will do with this track, in a sentence (the details panel)."""
-        if self.status == Status.ERROR:
-            return "Nothing: the file could not be read."
-        if self.override is not None:
-            return (
-                f"Write {'; '.join(self.override)} (your choice)."
-                if self.target
-                else "Nothing: the file already has your choice."
-            )
-        if self.analysis is None:
-            return "Nothing yet: not analysed."
-        if self.status == Status.WRITTEN and not self.target:
-            return "Nothing: written."
-        if self.target:
-            return f"Write {'; '.join(self.target)}."
-        reason = self.decision.reason if self.decision else ""
-        return f"Keep the file as it is ({reason})." if reason else "Keep the file as it is."
-
-    @property
-    def target(self) -> list[str]:
-        """What Apply would write ([] = nothing)."""
-        if self.override is not None:
-            return self.override if self.override != self.track.genres else []
-        if self.decision is not None and self.decision.kind == policy.WRITE:
-            return self.decision.new
-        return []
 
 
 def _short_folder(path: str) -> str:
@@ -169,18 +92,20 @@ def _short_folder(path: str) -> str:
 
 
 class TrackTableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    """A Qt adapter over `core.plan.Plan`: the plan decides, this shows its rows in the
+    table's order and says which cells changed."""
+
+    def __init__(self, parent=None, plan: Plan | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[Row] = []
+        self.plan = (
+            plan or Plan()
+        )  # its defaults are config.Settings'; set_policy applies the person's
+        self.rows: list[Row] = []  # the plan's rows, in display order
         self._index: dict[int, int] = {}  # track id -> row number
-        defaults = Settings()  # the defaults live in one place; set_policy applies the person's
-        self.policy = defaults.policy
-        self.min_confidence = defaults.min_confidence
-        self.per = albums.Per(defaults.per)
-        self.pooling = defaults.album_pooling
-        self._album_of: dict[int, str] = {}  # track id -> album key (pooled albums only)
-        self._members: dict[str, list[int]] = {}
-        self._dirty_albums: set[str] = set()
+
+    @property
+    def min_confidence(self) -> float:
+        return self.plan.min_confidence
 
     # -- Qt interface ----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -229,7 +154,7 @@ class TrackTableModel(QAbstractTableModel):
                 # the person's choice is marked by a pencil, so it fits the column
                 return "✎ " + "; ".join(row.override) if row.override is not None else row.predicted
             if col == COL_CONFIDENCE:
-                return policy.percent(row.analysis.confidence) if row.analysis else ""
+                return percent(row.confidence) if row.confidence is not None else ""
             if col == COL_ALBUM_GENRE:
                 return row.album_text
             if col == COL_STATUS:
@@ -271,7 +196,7 @@ class TrackTableModel(QAbstractTableModel):
         if col == COL_YEAR:
             return t.year
         if col == COL_CONFIDENCE:
-            return row.analysis.confidence if row.analysis else -1.0
+            return row.confidence if row.confidence is not None else -1.0
         if col == COL_TITLE:
             return t.display_title.casefold()
         if col == COL_ARTIST:
@@ -312,67 +237,36 @@ class TrackTableModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self._index = {r.track.id: i for i, r in enumerate(self.rows)}
 
+    def _notify(self, ids: set[int]) -> None:
+        """dataChanged over the span of these rows (cells change, rows do not move)."""
+        found = [self._index[i] for i in ids if i in self._index]
+        if found:
+            self.dataChanged.emit(
+                self.index(min(found), 0), self.index(max(found), len(COLUMNS) - 1)
+            )
+
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self.rows = rows
         self._reindex()
-        self._regroup(notify=False)
-        for r in rows:
-            self._decide(r)
+        self.plan.reset(rows)
         self.endResetModel()
 
-    # -- albums ------------------------------------------------------------------------------
-    def _regroup(self, notify: bool = True) -> None:
-        """Which tracks form albums (core.albums' rules); after rows came or went."""
-        groups = albums.group([r.track for r in self.rows])
-        self._members = {k: [t.id for t in m] for k, m in groups.items()}
-        self._album_of = {tid: k for k, ids in self._members.items() for tid in ids}
-        for r in self.rows:
-            if r.track.id not in self._album_of:
-                r.verdict = None
-        self._dirty_albums = set(self._members)
-        self.settle_albums(notify)
-
     def settle_albums(self, notify: bool = True) -> None:
-        """Recompute the genre of the albums whose tracks changed (only those: a result
-        batch touches a few albums, not the whole library)."""
-        changed: list[int] = []
-        for key in self._dirty_albums:
-            ids = self._members.get(key, [])
-            rows = [self.rows[self._index[i]] for i in ids if i in self._index]
-            found = {r.track.id: r.analysis for r in rows if r.analysis is not None}
-            verdicts = albums.verdicts([r.track for r in rows], found, self.pooling)
-            for r in rows:
-                r.verdict = verdicts.get(r.track.id)
-                self._decide(r)
-                changed.append(self._index[r.track.id])
-        self._dirty_albums.clear()
-        if notify and changed:
-            self.dataChanged.emit(
-                self.index(min(changed), 0), self.index(max(changed), len(COLUMNS) - 1)
-            )
+        """Pool the albums whose tracks changed since the last call."""
+        changed = self.plan.settle()
+        if notify:
+            self._notify(changed)
 
     def upsert_tracks(self, tracks: list[Track]) -> None:
         """Add new tracks at the end, refresh known ones."""
-        new = []
-        for t in tracks:
-            i = self._index.get(t.id)
-            if i is None:
-                new.append(Row(t, status=ERROR if t.error else WAITING, error=t.error))
-            else:
-                row = self.rows[i]
-                row.track = t
-                if t.error:
-                    row.status, row.error = ERROR, t.error
-                self._decide(row)
-                self._changed(i)
+        new, changed = self.plan.add(tracks)
         if new:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(new) - 1)
             self.rows.extend(new)
             self._reindex()
             self.endInsertRows()
-        if tracks:
-            self._regroup()
+        self._notify(changed)
 
     def remove_ids(self, ids: set[int]) -> None:
         """Remove rows with begin/endRemoveRows, one run of neighbours at a time (from the
@@ -386,22 +280,19 @@ class TrackTableModel(QAbstractTableModel):
             del self.rows[first : last + 1]
             self.endRemoveRows()
         self._reindex()
-        self._regroup()
+        self._notify(self.plan.remove(ids))
 
     def settle_unanalysed(self) -> None:
         """After an analysis run: rows shown as 'analysing' that got no result go back to
         'waiting'. Cells change, rows do not move: dataChanged, never a bare layoutChanged
         (that leaves the proxy's persistent indexes dangling and crashes Qt)."""
-        for i, r in enumerate(self.rows):
-            if r.status == ANALYSING and r.analysis is None and not r.error:
-                r.status = WAITING
-                self._changed(i)
+        for tid in self.plan.settle_unanalysed():
+            self._changed(self._index[tid])
 
     def album_ids(self, track_id: int) -> list[int]:
-        """The tracks pooled with this one as an album (core.albums' grouping, the album whose
-        genre the Album genre column shows); [] when it is in no pooled album."""
-        key = self._album_of.get(track_id)
-        return [i for i in self._members.get(key, []) if i in self._index] if key else []
+        """The tracks pooled with this one as an album (the album whose genre the Album
+        genre column shows); [] when it is in no pooled album."""
+        return self.plan.album_ids(track_id)
 
     def index_of(self, track_id: int) -> int | None:
         """The row number of a track, None when it is not listed."""
@@ -411,78 +302,34 @@ class TrackTableModel(QAbstractTableModel):
         i = self._index.get(track_id)
         return None if i is None else self.rows[i]
 
-    def set_status(self, track_id: int, status: str, error: str | None = None) -> None:
-        i = self._index.get(track_id)
-        if i is not None:
-            self.rows[i].status, self.rows[i].error = status, error
-            self._changed(i)
+    def set_status(self, track_id: int, status: Status, error: str | None = None) -> None:
+        self._notify(self.plan.set_status(track_id, status, error))
 
     def set_analysis(self, track_id: int, analysis: Analysis | None, error: str | None) -> None:
-        i = self._index.get(track_id)
-        if i is None:
-            return
-        row = self.rows[i]
-        row.analysis, row.error = analysis, error
-        key = self._album_of.get(track_id)
-        if key is not None:
-            self._dirty_albums.add(key)  # settled by settle_albums() after the batch
-        self._decide(row)
-        self._changed(i)
+        self._notify(self.plan.set_analysis(track_id, analysis, error))
 
     def set_override(self, track_id: int, genres: list[str] | None) -> None:
-        i = self._index.get(track_id)
-        if i is not None:
-            self.rows[i].override = genres
-            self._decide(self.rows[i])
-            self._changed(i)
+        self._notify(self.plan.choose(track_id, genres))
+
+    def mark_written(self, track_id: int, track: Track | None) -> None:
+        self._notify(self.plan.written(track_id, track))
+
+    def mark_restored(self, track_id: int, track: Track | None) -> None:
+        self._notify(self.plan.restored(track_id, track))
 
     def waiting_for_decision(self) -> int:
-        """Analysed tracks kept only because the model is not sure enough, with no choice
-        made by the person: what waits for them."""
-        return sum(1 for r in self.rows if r.status == Status.KEEP_UNSURE and r.override is None)
+        return self.plan.waiting_for_decision()
 
-    def set_policy(
-        self, policy_name: str, min_confidence: float, per: str = "album", pooling: str = "mean"
-    ) -> None:
-        self.policy, self.min_confidence = policy_name, min_confidence
-        self.per, self.pooling = albums.Per(per), pooling
-        self._dirty_albums = set(self._members)
-        self.settle_albums(notify=False)
-        for r in self.rows:
-            self._decide(r)
-        if self.rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1)
-            )
-
-    def _decide(self, row: Row) -> None:
-        if row.error and row.analysis is None:
-            row.status = ERROR
-            return
-        if row.analysis is None:
-            return
-        verdict = row.verdict if self.per == albums.Per.ALBUM else None
-        row.decision = policy.decide(
-            row.track, row.analysis, self.policy, self.min_confidence, verdict=verdict
-        )
-        if row.status == Status.WRITTEN and not row.target:
-            return
-        if row.target:
-            row.status = Status.WILL_CHANGE
-        elif row.override is not None:
-            row.status = Status.KEEP_SAME
-        else:
-            row.status = _KEEP_STATUS.get(row.decision.kind, Status.KEEP_SAME)
+    def set_policy(self, settings: Settings, judge=False) -> None:
+        """New settings (or a new judge): every row decided again."""
+        self._notify(self.plan.configure(settings, judge))
 
     def _changed(self, i: int) -> None:
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
     def genres(self) -> list[str]:
         """Every predicted or file genre present, for the genre filter."""
-        names = {r.predicted for r in self.rows if r.predicted} | {
-            g for r in self.rows for g in r.track.genres
-        }
-        return sorted(names, key=str.casefold)
+        return self.plan.genres()
 
 
 class TrackFilter(QSortFilterProxyModel):
@@ -542,7 +389,7 @@ class ConfidenceDelegate(QStyledItemDelegate):
         self, painter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         row: Row | None = index.data(ROW_ROLE)
-        if row is None or row.analysis is None:
+        if row is None or row.confidence is None:
             super().paint(painter, option, index)
             return
         style = option.widget.style() if option.widget else QApplication.style()
@@ -550,14 +397,10 @@ class ConfidenceDelegate(QStyledItemDelegate):
             QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
         )
         rect = option.rect.adjusted(3, 4, -3, -4)
-        bar = QRect(
-            rect.left(), rect.top(), int(rect.width() * row.analysis.confidence), rect.height()
-        )
+        bar = QRect(rect.left(), rect.top(), int(rect.width() * row.confidence), rect.height())
         color = option.palette.color(QPalette.ColorRole.Highlight)
         # the one rounding rule: bright from the percent the threshold compares
-        sure = policy.as_percent(row.analysis.confidence) >= policy.as_percent(
-            self.min_confidence()
-        )
+        sure = as_percent(row.confidence) >= as_percent(self.min_confidence())
         color.setAlpha(90 if sure else 40)
         painter.save()
         painter.fillRect(bar, color)
@@ -565,7 +408,7 @@ class ConfidenceDelegate(QStyledItemDelegate):
         painter.drawText(
             rect.adjusted(0, 0, -2, 0),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            policy.percent(row.analysis.confidence),
+            percent(row.confidence),
         )
         painter.restore()
 

@@ -106,10 +106,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
     w.details.grab().save(str(out / "details.png"))
 
     rows = [r for r in w.model.rows if r.target][:8]
-    changes = [
-        (r.track.path, r.track.genres, r.target, r.decision.confidence if r.decision else None)
-        for r in rows
-    ]
+    changes = w.model.plan.writes(r.track.id for r in rows)
     kept = [(r.track.path, r.plan()) for r in w.model.rows if not r.target][:6]
     dialog = ApplyDialog(changes, w, kept=kept)
     dialog.show()

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal,
 from genre_desktop.core import journal
 from genre_desktop.core.library import Library
 from genre_desktop.core.pipeline import Analyser, run_in_background
-from genre_desktop.core.records import BatchKind
+from genre_desktop.core.records import BatchKind, WriteRequest
 from genre_desktop.core.scan import Cancelled, Progress, scan
 from genre_desktop.core.session import WriteSession
 from genre_desktop.errors import GenreDesktopError
@@ -188,11 +188,10 @@ LOCK_WAIT_S = 2.0
 
 
 def apply_changes(
-    changes: list[tuple[str, list[str], list[str], tuple[int, int] | None]], id3_version: int
+    changes: list[WriteRequest], id3_version: int
 ) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
-    """A WriteWorker job: write each (path, old, new, expected stat) as one batch, through
-    the write session (the library's lock, the journal); BusyError if another writer holds
-    the lock."""
+    """A WriteWorker job: write the plan's requests as one batch, through the write session
+    (the library's lock, the journal); BusyError if another writer holds the lock."""
 
     def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
         with WriteSession(
@@ -202,10 +201,7 @@ def apply_changes(
             id3_version=id3_version,
             wait=LOCK_WAIT_S,
         ) as session:
-            results = [
-                session.write(path, new, expect=expect, old=old)
-                for path, old, new, expect in changes
-            ]
+            results = [session.request(c) for c in changes]
             return session.finish(), results
 
     return job

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from genre_desktop.core.labels import DISPLAY, GENRES, display_name
-from genre_desktop.core.policy import percent
+from genre_desktop.core.plan import percent
 from genre_desktop.core.records import duration_text
 from genre_desktop.ui.models import Row
 

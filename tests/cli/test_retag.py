@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from genre_desktop.core import audio, tags
+from genre_desktop.core.records import WriteRequest
 from tests import audiofactory
 
 pytestmark = pytest.mark.usefixtures("needs_model")
@@ -339,7 +340,9 @@ def test_the_apps_apply_while_a_retag_runs_waits_or_refuses_and_damages_nothing(
     before = {p: audio.payload_digest(p) for p in mixed.iterdir()}
     proc = retag_writing(mixed)
     files = sorted(mixed.iterdir())[:5]
-    job = tasks.apply_changes([(str(p), [], ["Jazz"], None) for p in files], 4)
+    job = tasks.apply_changes(
+        [WriteRequest(0, str(p), [], ["Jazz"], None, 1.0, False, True) for p in files], 4
+    )
     library = _library()
     try:
         outcome = job(library)
