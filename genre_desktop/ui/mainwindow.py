@@ -10,11 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
-    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPoint,
     QSettings,
     QStandardPaths,
@@ -22,10 +20,9 @@ from PySide6.QtCore import (
     QThreadPool,
     QTimer,
 )
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -42,7 +39,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -53,30 +49,23 @@ from genre_desktop.core.labels import display_name
 from genre_desktop.core.library import Library, default_path
 from genre_desktop.core.model import Card, load_card
 from genre_desktop.core.player import Player, PlayerUnavailable
-from genre_desktop.core.records import BatchKind, ChangeState, WriteRequest
-from genre_desktop.core.session import restored
+from genre_desktop.core.playlist import write_playlist
+from genre_desktop.core.records import ChangeState, WriteRequest
 from genre_desktop.core.similarity import SimilarityIndex
 from genre_desktop.errors import GenreDesktopError, ModelError
-from genre_desktop.ui import tasks
-from genre_desktop.ui.dialogs import ApplyDialog, SettingsDialog, about
+from genre_desktop.ui import actions, tasks
+from genre_desktop.ui.columns import ColumnFitter
+from genre_desktop.ui.dialogs import ApplyDialog, SettingsDialog
+from genre_desktop.ui.history import History
 from genre_desktop.ui.models import (
     ANALYSING,
-    COL_ALBUM_GENRE,
     COL_CONFIDENCE,
     COL_FOLDER,
-    COL_GENRE,
-    COL_LENGTH,
-    COL_NUMBER,
-    COL_PREDICTED,
-    COL_STATUS,
     COL_TITLE,
-    COL_YEAR,
     COLUMNS,
-    DEFAULT_HIDDEN,
     ERROR,
     KEPT,
     WAITING,
-    YIELD_ORDER,
     ConfidenceDelegate,
     ElideLeftDelegate,
     Row,
@@ -98,24 +87,6 @@ STATUS_FILTERS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("Waiting", (Status.WAITING, Status.ANALYSING)),
     ("Errors", (Status.ERROR,)),
 )
-
-
-def glyph_icon(glyph: str) -> QIcon:
-    """An icon drawn from one character of the window's font (for desktops without an
-    icon theme)."""
-    from PySide6.QtGui import QFont, QPainter, QPixmap
-
-    pix = QPixmap(32, 32)
-    pix.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pix)
-    font = QFont()
-    font.setPixelSize(28)
-    font.setBold(True)
-    p.setFont(font)
-    p.setPen(QApplication.palette().windowText().color())
-    p.drawText(pix.rect(), int(Qt.AlignmentFlag.AlignCenter), glyph)
-    p.end()
-    return QIcon(pix)
 
 
 def window_settings() -> QSettings:
@@ -169,7 +140,7 @@ class MainWindow(QMainWindow):
         self._similarity: SimilarityIndex | None = None
         self._similarity_dirty = True
         self._analysis_started = 0.0
-        self._redo: list[WriteRequest] = []
+        self.history = History(self)
         self.ask_before_quit = True  # warn about chosen genres not written yet
 
         self.setWindowTitle(APP_NAME)
@@ -213,41 +184,8 @@ class MainWindow(QMainWindow):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # rows start in path order
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self.model.sort)
-        fm = self.fontMetrics()
-        compact = {
-            COL_NUMBER: "2-10",
-            COL_YEAR: "2026",
-            COL_LENGTH: "0:00:00",
-            COL_GENRE: "Genre in file",
-            COL_PREDICTED: "✎ Classical",
-            COL_CONFIDENCE: "Confidence",
-            COL_ALBUM_GENRE: "Classical 100%",
-            COL_STATUS: "keep: not sure enough",
-            COL_FOLDER: "…/Artist/Album name",  # cut on the left: the last folders show
-        }
-        # what each column needs: its content's width, or a share of the free width that
-        # keeps a title readable
-        self._column_width = {
-            col: fm.horizontalAdvance(compact[col]) + 18
-            if col in compact
-            else fm.horizontalAdvance("M" * (12 if col == COL_TITLE else 7))
-            for col in range(len(COLUMNS))
-        }
-        for col in range(len(COLUMNS)):
-            # the title stretches; the other columns are sized by _fit_columns
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if col == COL_TITLE
-                else QHeaderView.ResizeMode.Interactive
-            )
-            header.setSectionResizeMode(col, mode)
-            if col != COL_TITLE:
-                header.resizeSection(col, self._column_width[col])
+        self.columns = ColumnFitter(self.view, self)
         self._details_analysis = None  # the analysis the details panel shows
-        self._fixed_columns = set(compact)  # sized by their content, not by the window
-        self._person_hidden: set[int] = set(DEFAULT_HIDDEN)  # the column menu's choices
-        self._person_shown: set[int] = set()
-        self._empty_columns: set[int] = set()
         self._columns_timer = QTimer(self)
         self._columns_timer.setSingleShot(True)
         self._columns_timer.setInterval(150)
@@ -261,10 +199,6 @@ class MainWindow(QMainWindow):
             self.model.dataChanged,
         ):
             signal.connect(self._columns_timer.start)
-        self.view.viewport().installEventFilter(self)
-        self._fit_columns()
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
         self.view.doubleClicked.connect(lambda idx: self._play_or_pause(self._row_at(idx)))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._row_menu)
@@ -358,137 +292,8 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.progress)
         sb.addPermanentWidget(self.cancel_button)
 
-        self._build_actions()
+        actions.install(self)
         self._update_empty_state()
-
-    def _action(self, text: str, slot, shortcut=None, icon=None, tip: str = "") -> QAction:
-        a = QAction(text, self)
-        if shortcut is not None:
-            a.setShortcut(shortcut)
-        if icon is not None:
-            a.setIcon(icon)
-        if tip:
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-        a.triggered.connect(slot)
-        return a
-
-    def _build_actions(self) -> None:
-        style = self.style()
-
-        sp = QStyle.StandardPixmap
-        self.act_add = self._action(
-            "Add Folder…",
-            self.choose_folder,
-            QKeySequence.StandardKey.Open,
-            style.standardIcon(sp.SP_DirOpenIcon),
-            "Add a music folder to the library",
-        )
-        self.act_add_files = self._action(
-            "Add Files…", self.choose_files, None, style.standardIcon(sp.SP_FileIcon)
-        )
-        self.act_remove = self._action(
-            "Remove Folder from Library…",
-            self.remove_folder,
-            None,
-            None,
-            "Forget a folder (its files are not touched)",
-        )
-        self.act_rescan = self._action(
-            "Rescan",
-            lambda: self.start_analysis([]),
-            QKeySequence("F5"),
-            style.standardIcon(sp.SP_BrowserReload),
-            "Look for new or changed files",
-        )
-        self.act_apply = self._action(
-            "Apply",
-            self.apply_all,
-            QKeySequence("Ctrl+Return"),
-            style.standardIcon(sp.SP_DialogApplyButton),
-            "Write the genres marked 'will change'",
-        )
-        self.act_apply_sel = self._action(
-            "Apply Selected", self.apply_selected, QKeySequence("Ctrl+Shift+Return")
-        )
-        self.act_accept = self._action(
-            "Accept Suggestion",
-            self.accept_selected,
-            QKeySequence("Ctrl+Shift+A"),
-            None,
-            "Take the predicted genre for the selected tracks (written on Apply)",
-        )
-        self.act_select_album = self._action(
-            "Select Album", self.select_album, None, None, "Select every track of this album"
-        )
-        self.act_back = self._action(
-            "Back to the Prediction",
-            lambda: self.choose_for_selected(None),
-            None,
-            None,
-            "Forget your choice for the selected tracks",
-        )
-        self.act_undo = self._action(
-            "Undo Last Apply",
-            self.undo_last,
-            QKeySequence.StandardKey.Undo,
-            # not the player's 'back' arrow: the desktop's undo icon, else an undo glyph
-            QIcon.fromTheme("edit-undo", glyph_icon("↶")),
-            "Restore the genres the last Apply changed",
-        )
-        self.act_redo = self._action(
-            "Redo Apply",
-            self.redo_last,
-            QKeySequence.StandardKey.Redo,
-            QIcon.fromTheme("edit-redo", glyph_icon("↷")),
-            "Write again the genres the last Undo restored",
-        )
-        self.act_redo.setEnabled(False)
-        self.act_errors = self._action(
-            "Show Files That Failed", self.show_errors, None, None, "List the unreadable files"
-        )
-        self.act_settings = self._action(
-            "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
-        )
-        self.act_play = self._action("Play/Pause", self._space, QKeySequence(Qt.Key.Key_Space))
-        self.act_play.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.act_quit = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_about = self._action(
-            f"About {APP_NAME}",
-            lambda: about(
-                self,
-                self.card.version if self.card else "missing",
-                self.card.accuracy if self.card else None,
-            ),
-        )
-        self.addAction(self.act_play)
-
-        m = self.menuBar().addMenu("&File")
-        for a in (self.act_add, self.act_add_files, self.act_rescan, self.act_remove):
-            m.addAction(a)
-        m.addSeparator()
-        m.addAction(self.act_quit)
-        e = self.menuBar().addMenu("&Edit")
-        for a in (self.act_apply, self.act_apply_sel, self.act_undo, self.act_redo):
-            e.addAction(a)
-        e.addSeparator()
-        for a in (self.act_accept, self.act_back, self.act_select_album):
-            e.addAction(a)
-        e.addSeparator()
-        e.addAction(self.act_errors)
-        e.addSeparator()
-        e.addAction(self.act_settings)
-        p = self.menuBar().addMenu("&Play")
-        p.addAction(self.act_play)
-        h = self.menuBar().addMenu("&Help")
-        h.addAction(self.act_about)
-
-        tb = QToolBar("Main")
-        tb.setObjectName("main-toolbar")
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.act_add, self.act_rescan, self.act_apply, self.act_undo):
-            tb.addAction(a)
-        self.addToolBar(tb)
 
     # -- library -------------------------------------------------------------------------------
     def _load_library(self) -> None:
@@ -677,17 +482,10 @@ class MainWindow(QMainWindow):
 
     def show_column(self, col: int, on: bool) -> None:
         """The person's choice from the column menu (kept across restarts)."""
-        if on:
-            self._person_hidden.discard(col)
-            self._person_shown.add(col)  # asked for: shown even while empty
-        else:
-            self._person_hidden.add(col)
-            self._person_shown.discard(col)
-        self._fit_columns()
+        self.columns.show_column(col, on)
 
     def _refresh_columns(self) -> None:
-        self._empty_columns = self.model.empty_columns()
-        self._fit_columns()
+        self.columns.set_empty(self.model.empty_columns())
         self._update_errors()  # the errors link follows errors as they come
         waiting = self.model.waiting_for_decision()
         self.waiting_link.setText(
@@ -700,54 +498,6 @@ class MainWindow(QMainWindow):
         self.filter_status.setCurrentIndex(
             next(i for i, (label, _) in enumerate(STATUS_FILTERS) if label == "Not sure enough")
         )
-
-    def _fit_columns(self) -> None:
-        """Show the columns the person wants that have content; when the table is too narrow
-        for them, the columns of YIELD_ORDER give way, so the title keeps its width and the
-        table never scrolls sideways."""
-        header = self.view.horizontalHeader()
-        want = [
-            c
-            for c in range(len(COLUMNS))
-            if c not in self._person_hidden
-            and (c not in self._empty_columns or c in self._person_shown)
-        ]
-        room = self.view.viewport().width()
-        for col in YIELD_ORDER:
-            if sum(self._column_width[c] for c in want) <= room:
-                break
-            if col in want:
-                want.remove(col)
-        for col in range(len(COLUMNS)):
-            hidden = col not in want
-            if header.isSectionHidden(col) != hidden:
-                header.setSectionHidden(col, hidden)
-        # the free width is shared: two parts for the title, one for each other text column
-        text = [c for c in want if c != COL_TITLE and c not in self._fixed_columns]
-        free = room - sum(self._column_width[c] for c in want if c in self._fixed_columns)
-        share = free // (2 + len(text)) if text else 0
-        for col in text:
-            header.resizeSection(col, max(self._column_width[col], share))
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
-        return super().eventFilter(watched, event)
-
-    def _column_menu(self, pos: QPoint) -> None:
-        """Right-click on the header: show or hide columns."""
-        from PySide6.QtWidgets import QMenu
-
-        header = self.view.horizontalHeader()
-        menu = QMenu(self)
-        for col, name in enumerate(COLUMNS):
-            a = menu.addAction(name)
-            a.setCheckable(True)
-            a.setChecked(not header.isSectionHidden(col))
-            a.setEnabled(col != COL_TITLE)
-            a.toggled.connect(lambda on, c=col: self.show_column(c, on))
-        self._column_menu_widget = menu
-        menu.popup(header.mapToGlobal(pos))
 
     def _results(self, batch: list) -> None:
         for track_id, analysis, error in batch:
@@ -1080,80 +830,11 @@ class MainWindow(QMainWindow):
 
     def undo_last(self) -> None:
         """Ask, then restore the genres of the last Apply (or batch command)."""
-        from genre_desktop.core import journal
-
-        target = journal.last_undoable(self.library)
-        if target is None:
-            self.statusBar().showMessage("Nothing to undo.", 5000)
-            return
-        n = target.written()
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Undo",
-            f"Give {n} file{'s' if n != 1 else ''} back the genre {'they' if n != 1 else 'it'} had "
-            f"before {'this app' if target.kind == BatchKind.APP else 'the ' + target.kind + ' command'} "
-            "wrote? Files changed since then are left as they are.",
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        ok = box.button(QMessageBox.StandardButton.Ok)
-        ok.setText(f"Undo {n} change{'s' if n != 1 else ''}")
-        self._last_dialog = box
-        box.exec()
-        if box.clickedButton() is not ok:
-            return
-        self.act_undo.setEnabled(False)
-        # the batch the person was asked about, by id: not whatever is newest by then
-        self.writer.submit(
-            tasks.undo_batch(target.id, self.settings.id3_version),
-            self._undone,
-            self._write_failed,
-        )
-
-    def _undone(self, result) -> None:
-        batch, results = result
-        self.act_undo.setEnabled(True)
-        if batch is None:
-            self.statusBar().showMessage("Nothing to undo.", 5000)
-            return
-        by_path = {r.track.path: r for r in self.model.rows}
-        n_restored = skipped = 0
-        redo = []
-        for res in results:
-            ok = restored(res)
-            n_restored += ok
-            skipped += not ok
-            if ok:
-                redo.append(WriteRequest(0, res.path, res.new, res.old, None, 1.0, False, True))
-            row = by_path.get(res.path)
-            if row is None:
-                continue
-            fresh = self.library.track(row.track.id)
-            if ok:
-                self.model.mark_restored(row.track.id, fresh)
-            elif fresh is not None:
-                row.track = fresh
-        self._redo = redo
-        self.act_redo.setEnabled(bool(redo))
-        self.statusBar().showMessage(
-            f"Undo: {n_restored} of {len(results)} file(s) restored"
-            + (f", {skipped} left as they are (changed since, or unreadable)" if skipped else "")
-            + (". Ctrl+Shift+Z writes them again." if redo else "."),
-            10000,
-        )
+        self.history.undo()
 
     def redo_last(self) -> None:
         """Write again what the last Undo took back."""
-        redo, self._redo = self._redo, []
-        self.act_redo.setEnabled(False)
-        if not redo:
-            self.statusBar().showMessage("Nothing to redo.", 5000)
-            return
-        self.act_apply.setEnabled(False)
-        self.statusBar().showMessage(f"Writing {len(redo)} genre(s) again…")
-        self.writer.submit(
-            tasks.apply_changes(redo, self.settings.id3_version), self._written, self._write_failed
-        )
+        self.history.redo()
 
     # -- player ----------------------------------------------------------------------------------
     def _init_player(self) -> None:
@@ -1268,15 +949,19 @@ class MainWindow(QMainWindow):
         hidden = s.value("window/hidden_columns")
         if isinstance(hidden, list | str):
             names = [hidden] if isinstance(hidden, str) else hidden
-            self._person_hidden = {COLUMNS.index(n) for n in names if n in COLUMNS} - {COL_TITLE}
-        self._fit_columns()
+            self.columns.person_hidden = {COLUMNS.index(n) for n in names if n in COLUMNS} - {
+                COL_TITLE
+            }
+        self.columns.fit()
 
     def save_state(self) -> None:
         s = window_settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("window/header", self.view.horizontalHeader().saveState())
-        s.setValue("window/hidden_columns", [COLUMNS[c] for c in sorted(self._person_hidden)])
+        s.setValue(
+            "window/hidden_columns", [COLUMNS[c] for c in sorted(self.columns.person_hidden)]
+        )
         s.sync()
 
     def unapplied_choices(self) -> list[Row]:
@@ -1313,23 +998,6 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(config.ConfigError, OSError):
             config.save_settings(self.settings)
         super().closeEvent(event)
-
-
-def write_playlist(path: Path, tracks: list) -> None:
-    """An extended M3U8 playlist: `#EXTINF:seconds,Artist - Title` before each entry;
-    paths relative to the playlist's folder where it is near, absolute otherwise."""
-    base = path.parent
-    lines = ["#EXTM3U"]
-    for t in tracks:
-        try:
-            rel = os.path.relpath(t.path, base)
-            entry = t.path if rel.startswith("..") and rel.count("..") > 3 else rel
-        except ValueError:  # another drive on Windows
-            entry = t.path
-        name = f"{t.artist} - {t.display_title}" if t.artist else t.display_title
-        lines.append(f"#EXTINF:{int(round(t.duration)) if t.duration else -1},{name}")
-        lines.append(entry.replace(os.sep, "/") if not os.path.isabs(entry) else entry)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def app_icon() -> QIcon:

@@ -18,7 +18,8 @@ from genre_desktop import config
 from genre_desktop.core import audio, tags
 from genre_desktop.core.library import Library
 from genre_desktop.core.model import GenreModel
-from genre_desktop.ui.mainwindow import MainWindow, write_playlist
+from genre_desktop.core.playlist import write_playlist
+from genre_desktop.ui.mainwindow import MainWindow
 from genre_desktop.ui.models import ERROR, WILL_CHANGE, WRITTEN
 
 pytestmark = pytest.mark.usefixtures("needs_model")

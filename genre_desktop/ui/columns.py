@@ -1,0 +1,132 @@
+"""The track table's columns: which are shown, and how wide.
+
+The person's choices (the header's menu) win and persist; a column no row has content for
+stays hidden until one has (untagged files show no empty Artist column); in a window too
+narrow for all of them, the columns of YIELD_ORDER give way so the title keeps its width and
+the table never scrolls sideways. Data columns keep their content's width; the text columns
+share the free width, the title two parts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
+
+from genre_desktop.ui.models import (
+    COL_ALBUM_GENRE,
+    COL_CONFIDENCE,
+    COL_FOLDER,
+    COL_GENRE,
+    COL_LENGTH,
+    COL_NUMBER,
+    COL_PREDICTED,
+    COL_STATUS,
+    COL_TITLE,
+    COL_YEAR,
+    COLUMNS,
+    DEFAULT_HIDDEN,
+    YIELD_ORDER,
+)
+
+# the widest content a data column shows: its width follows the font
+COMPACT = {
+    COL_NUMBER: "2-10",
+    COL_YEAR: "2026",
+    COL_LENGTH: "0:00:00",
+    COL_GENRE: "Genre in file",
+    COL_PREDICTED: "✎ Classical",
+    COL_CONFIDENCE: "Confidence",
+    COL_ALBUM_GENRE: "Classical 100%",
+    COL_STATUS: "keep: not sure enough",
+    COL_FOLDER: "…/Artist/Album name",  # cut on the left: the last folders show
+}
+
+
+class ColumnFitter(QObject):
+    def __init__(self, view: QTableView, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        header = view.horizontalHeader()
+        fm = view.fontMetrics()
+        # what each column needs: its content's width, or a share of the free width that
+        # keeps a title readable
+        self.width = {
+            col: fm.horizontalAdvance(COMPACT[col]) + 18
+            if col in COMPACT
+            else fm.horizontalAdvance("M" * (12 if col == COL_TITLE else 7))
+            for col in range(len(COLUMNS))
+        }
+        for col in range(len(COLUMNS)):
+            # the title stretches; the other columns are sized by fit()
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if col == COL_TITLE
+                else QHeaderView.ResizeMode.Interactive
+            )
+            header.setSectionResizeMode(col, mode)
+            if col != COL_TITLE:
+                header.resizeSection(col, self.width[col])
+        self.fixed = set(COMPACT)  # sized by their content, not by the window
+        self.person_hidden: set[int] = set(DEFAULT_HIDDEN)  # the column menu's choices
+        self.person_shown: set[int] = set()
+        self.empty: set[int] = set()
+        self._menu: QMenu | None = None
+        view.viewport().installEventFilter(self)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self.menu)
+        self.fit()
+
+    def show_column(self, col: int, on: bool) -> None:
+        """The person's choice from the column menu (kept across restarts)."""
+        if on:
+            self.person_hidden.discard(col)
+            self.person_shown.add(col)  # asked for: shown even while empty
+        else:
+            self.person_hidden.add(col)
+            self.person_shown.discard(col)
+        self.fit()
+
+    def set_empty(self, empty: set[int]) -> None:
+        self.empty = empty
+        self.fit()
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()
+        want = [
+            c
+            for c in range(len(COLUMNS))
+            if c not in self.person_hidden and (c not in self.empty or c in self.person_shown)
+        ]
+        room = self.view.viewport().width()
+        for col in YIELD_ORDER:
+            if sum(self.width[c] for c in want) <= room:
+                break
+            if col in want:
+                want.remove(col)
+        for col in range(len(COLUMNS)):
+            hidden = col not in want
+            if header.isSectionHidden(col) != hidden:
+                header.setSectionHidden(col, hidden)
+        # the free width is shared: two parts for the title, one for each other text column
+        text = [c for c in want if c != COL_TITLE and c not in self.fixed]
+        free = room - sum(self.width[c] for c in want if c in self.fixed)
+        share = free // (2 + len(text)) if text else 0
+        for col in text:
+            header.resizeSection(col, max(self.width[col], share))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def menu(self, pos: QPoint) -> None:
+        """Right-click on the header: show or hide columns."""
+        header = self.view.horizontalHeader()
+        menu = QMenu(self.view)
+        for col, name in enumerate(COLUMNS):
+            a = menu.addAction(name)
+            a.setCheckable(True)
+            a.setChecked(not header.isSectionHidden(col))
+            a.setEnabled(col != COL_TITLE)
+            a.toggled.connect(lambda on, c=col: self.show_column(c, on))
+        self._menu = menu
+        menu.popup(header.mapToGlobal(pos))

@@ -1,0 +1,102 @@
+"""Undo and Redo of the writes: the batch the person was asked about is the batch undone (by
+id, even if another writer finished a newer one meanwhile), and what an undo took back can
+be written again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QMessageBox
+
+from genre_desktop.core import journal
+from genre_desktop.core.records import BatchKind, WriteRequest
+from genre_desktop.core.session import restored
+from genre_desktop.ui import tasks
+
+if TYPE_CHECKING:
+    from genre_desktop.ui.mainwindow import MainWindow
+
+
+class History:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self._redo: list[WriteRequest] = []  # what the last undo took back
+
+    def undo(self) -> None:
+        """Ask, then restore the genres of the last Apply (or batch command)."""
+        w = self.window
+
+        target = journal.last_undoable(w.library)
+        if target is None:
+            w.statusBar().showMessage("Nothing to undo.", 5000)
+            return
+        n = target.written()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Undo",
+            f"Give {n} file{'s' if n != 1 else ''} back the genre {'they' if n != 1 else 'it'} had "
+            f"before {'this app' if target.kind == BatchKind.APP else 'the ' + target.kind + ' command'} "
+            "wrote? Files changed since then are left as they are.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            w,
+        )
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        ok.setText(f"Undo {n} change{'s' if n != 1 else ''}")
+        w._last_dialog = box
+        box.exec()
+        if box.clickedButton() is not ok:
+            return
+        w.act_undo.setEnabled(False)
+        # the batch the person was asked about, by id: not whatever is newest by then
+        w.writer.submit(
+            tasks.undo_batch(target.id, w.settings.id3_version),
+            self._undone,
+            w._write_failed,
+        )
+
+    def _undone(self, result) -> None:
+        w = self.window
+        batch, results = result
+        w.act_undo.setEnabled(True)
+        if batch is None:
+            w.statusBar().showMessage("Nothing to undo.", 5000)
+            return
+        by_path = {r.track.path: r for r in w.model.rows}
+        n_restored = skipped = 0
+        redo = []
+        for res in results:
+            ok = restored(res)
+            n_restored += ok
+            skipped += not ok
+            if ok:
+                redo.append(WriteRequest(0, res.path, res.new, res.old, None, 1.0, False, True))
+            row = by_path.get(res.path)
+            if row is None:
+                continue
+            fresh = w.library.track(row.track.id)
+            if ok:
+                w.model.mark_restored(row.track.id, fresh)
+            elif fresh is not None:
+                row.track = fresh
+        self._redo = redo
+        w.act_redo.setEnabled(bool(redo))
+        w.statusBar().showMessage(
+            f"Undo: {n_restored} of {len(results)} file(s) restored"
+            + (f", {skipped} left as they are (changed since, or unreadable)" if skipped else "")
+            + (". Ctrl+Shift+Z writes them again." if redo else "."),
+            10000,
+        )
+
+    def redo(self) -> None:
+        """Write again what the last Undo took back."""
+        w = self.window
+        redo, self._redo = self._redo, []
+        w.act_redo.setEnabled(False)
+        if not redo:
+            w.statusBar().showMessage("Nothing to redo.", 5000)
+            return
+        w.act_apply.setEnabled(False)
+        w.statusBar().showMessage(f"Writing {len(redo)} genre(s) again…")
+        w.writer.submit(
+            tasks.apply_changes(redo, w.settings.id3_version), w._written, w._write_failed
+        )
