@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from genre_desktop.core import tags
+from genre_desktop.core import fields, tags
 from genre_desktop.core.library import Library
-from genre_desktop.core.records import BatchKind, BatchState, ChangeState
+from genre_desktop.core.records import GENRE, BatchKind, BatchState, ChangeState
 from genre_desktop.errors import GenreDesktopError, TagReadError, TagWriteError
 
 ALREADY = "already has this genre"
@@ -41,36 +41,44 @@ def apply_change(
     expect: tuple[int, int] | None = None,
     id3_version: int = 4,
     old: list[str] | None = None,
+    field: str = GENRE,
 ) -> ChangeResult:
-    """Write `new` genres to one file through the journal. Never raises for a bad file."""
+    """Write `new` values of a field (core.fields; the genres by default) to one file
+    through the journal. Never raises for a bad file."""
+    w = tags.writer(field)
     try:
         current = tags.read(path)
     except GenreDesktopError as exc:
         return ChangeResult(path, old or [], new, ChangeState.FAILED, exc.reason)
-    if old is not None and current.genres != old:
+    now = fields.value(current, field)
+    if old is not None and now != old:
         return ChangeResult(
             path,
-            current.genres,
+            now,
             new,
             ChangeState.FAILED,
-            "genre changed since it was read; scan again",
+            f"{_what(field)} changed since it was read; scan again",
         )
     fam = tags.family_of(current.format)
-    if current.genres == tags.expected_genres(new, fam, id3_version):
-        return ChangeResult(path, current.genres, new, ChangeState.SKIPPED, ALREADY)
-    change_id = library.plan_change(batch_id, path, current.genres, new)
+    if now == w.expected(new, fam, id3_version):
+        return ChangeResult(path, now, new, ChangeState.SKIPPED, ALREADY)
+    change_id = library.plan_change(batch_id, path, now, new, field)
     try:
-        stat_after = tags.write_genres(path, new, expect=expect, id3_version=id3_version)
+        stat_after = w.write(path, new, expect=expect, id3_version=id3_version)
     except TagWriteError as exc:
         library.finish_change(change_id, ChangeState.FAILED, exc.reason)
-        return ChangeResult(path, current.genres, new, ChangeState.FAILED, exc.reason)
+        return ChangeResult(path, now, new, ChangeState.FAILED, exc.reason)
     library.finish_change(
         change_id,
         ChangeState.WRITTEN,
         stat_after=stat_after,
-        genres_after=tags.expected_genres(new, fam, id3_version),
+        values_after=w.expected(new, fam, id3_version),
     )
-    return ChangeResult(path, current.genres, new, ChangeState.WRITTEN)
+    return ChangeResult(path, now, new, ChangeState.WRITTEN)
+
+
+def _what(field: str) -> str:
+    return "genre" if field == GENRE else field
 
 
 def recover(library: Library) -> int:
@@ -80,7 +88,7 @@ def recover(library: Library) -> int:
         change_id = change.id
         try:
             current = tags.read(change.path)
-            now = current.genres
+            now = fields.value(current, change.field)
             st = os.stat(change.path)
         except (GenreDesktopError, OSError) as exc:
             library.finish_change(
@@ -88,12 +96,12 @@ def recover(library: Library) -> int:
             )
             settled += 1
             continue
-        if tags.reads_as_written(now, change.new, tags.family_of(current.format)):
+        if tags.reads_as_written(now, change.new, tags.family_of(current.format), change.field):
             library.finish_change(
                 change_id,
                 ChangeState.WRITTEN,
                 stat_after=(st.st_size, st.st_mtime_ns),
-                genres_after=now,
+                values_after=now,
             )
         elif now == change.old:
             library.finish_change(change_id, ChangeState.FAILED, "interrupted before the write")
@@ -141,27 +149,27 @@ def undo_batch(
             results.append(ChangeResult(change.path, [], change.old, ChangeState.FAILED, reason))
             continue
         fam = tags.family_of(current.format)
-        if current.genres == tags.expected_genres(
-            change.old, fam, id3_version
-        ) and current.genres != tags.expected_genres(change.new, fam, id3_version):
+        w = tags.writer(change.field)
+        now = fields.value(current, change.field)
+        if now == w.expected(change.old, fam, id3_version) and now != w.expected(
+            change.new, fam, id3_version
+        ):
             library.finish_change(
                 change.id, ChangeState.UNDONE
             )  # an undo interrupted after its write
-            results.append(
-                ChangeResult(change.path, current.genres, change.old, ChangeState.WRITTEN)
-            )
+            results.append(ChangeResult(change.path, now, change.old, ChangeState.WRITTEN))
             continue
         # "changed since" is decided by the genre itself: a file that reads as this batch
         # wrote it is restored even when its mtime moved (a later batch wrote the same value,
         # or was undone back to it); the write itself verifies the audio stays identical
-        if not tags.reads_as_written(current.genres, change.new, fam):
+        if not tags.reads_as_written(now, change.new, fam, change.field):
             results.append(
                 ChangeResult(
                     change.path,
-                    current.genres,
+                    now,
                     change.old,
                     ChangeState.SKIPPED,
-                    "genre changed since this batch wrote it; left as it is",
+                    f"{_what(change.field)} changed since this batch wrote it; left as it is",
                 )
             )
             continue
@@ -172,6 +180,7 @@ def undo_batch(
             change.old,
             expect=(st.st_size, st.st_mtime_ns),
             id3_version=id3_version,
+            field=change.field,
         )
         if res.state in (ChangeState.WRITTEN, ChangeState.SKIPPED):
             library.finish_change(change.id, ChangeState.UNDONE)

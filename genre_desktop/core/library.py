@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from genre_desktop.core import fields
 from genre_desktop.core.records import (
+    GENRE,
     Analysis,
     Batch,
     BatchState,
@@ -109,6 +111,12 @@ MIGRATIONS: list[str] = [
     -- model version re-analyses every track anyway, so this costs no extra analysis)
     UPDATE tracks SET mtime_ns = -1;
     """,
+    # 3: the tag fields declared only in core.fields (bpm, ...), and the library's own
+    # settings and learned things (key -> JSON)
+    """
+    ALTER TABLE tracks ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
 ]
 
 # The track columns a scan writes, in one list: INSERT, UPDATE and the record are made
@@ -131,9 +139,18 @@ TRACK_FIELDS: tuple[str, ...] = (
     "disc_number",
     "year",
     "compilation",
+    "extra",  # every other tag field of core.fields, as JSON
 )
-_TO_DB: dict[str, Callable[[Any], Any]] = {"genres": json.dumps, "compilation": int}
-_FROM_DB: dict[str, Callable[[Any], Any]] = {"genres": json.loads, "compilation": bool}
+_TO_DB: dict[str, Callable[[Any], Any]] = {
+    "genres": json.dumps,
+    "compilation": int,
+    "extra": json.dumps,
+}
+_FROM_DB: dict[str, Callable[[Any], Any]] = {
+    "genres": json.loads,
+    "compilation": bool,
+    "extra": json.loads,
+}
 _INSERT_TRACK = (
     f"INSERT INTO tracks({', '.join(TRACK_FIELDS)}, scanned_at, path) "
     f"VALUES ({', '.join('?' * (len(TRACK_FIELDS) + 2))})"
@@ -205,6 +222,30 @@ class Library:
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number + 1}")
+            # a field added to core.fields: the next scan re-reads every file's tags
+            sig = fields.signature()
+            row = db.execute("SELECT value FROM meta WHERE key='fields'").fetchone()
+            if row is None or json.loads(row[0]) != sig:
+                db.execute("UPDATE tracks SET mtime_ns = -1")
+                db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('fields', ?)",
+                    (json.dumps(sig),),
+                )
+
+    # -- the library's own values (key -> JSON) -------------------------------------------
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM meta WHERE key=?", (key,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                    (key, json.dumps(value)),
+                )
 
     # -- roots ---------------------------------------------------------------------------
     def add_root(self, path: str | os.PathLike[str]) -> None:
@@ -394,14 +435,23 @@ class Library:
         )
         return {r[0] for r in rows}
 
-    def plan_change(self, batch_id: int, path: str, old: list[str], new: list[str]) -> int:
+    def plan_change(self, batch_id: int, path: str, old: Any, new: Any, field: str = GENRE) -> int:
         """Recorded (and committed) before the file is touched, so undo knows the old value
-        even if the process dies mid-write."""
+        even if the process dies mid-write. `field`: the tag field (core.fields)."""
         now = time.time()
         with self.transaction() as db:
             cur = db.execute(
-                "INSERT INTO changes(batch_id, path, old_value, new_value, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
-                (batch_id, path, json.dumps(old), json.dumps(new), ChangeState.PLANNED, now, now),
+                "INSERT INTO changes(batch_id, path, field, old_value, new_value, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                (
+                    batch_id,
+                    path,
+                    field,
+                    json.dumps(old),
+                    json.dumps(new),
+                    ChangeState.PLANNED,
+                    now,
+                    now,
+                ),
             )
             return int(cur.lastrowid or 0)
 
@@ -411,22 +461,30 @@ class Library:
         state: str,
         error: str | None = None,
         stat_after: tuple[int, int] | None = None,
-        genres_after: list[str] | None = None,
+        values_after: Any = None,
     ) -> None:
-        """Mark a change written/failed/skipped/undone; a write also updates the track."""
+        """Mark a change written/failed/skipped/undone; a write also updates the track (its
+        stat, and the field's stored value: `values_after`, as the file now reads)."""
         state = ChangeState(state)  # ValueError for a state that does not exist
         with self.transaction() as db:
-            row = db.execute("SELECT path FROM changes WHERE id=?", (change_id,)).fetchone()
+            row = db.execute("SELECT path, field FROM changes WHERE id=?", (change_id,)).fetchone()
             size, mtime = stat_after if stat_after else (None, None)
             db.execute(
                 "UPDATE changes SET state=?, error=?, size_after=COALESCE(?, size_after), mtime_ns_after=COALESCE(?, mtime_ns_after), updated_at=? WHERE id=?",
                 (state, error, size, mtime, time.time(), change_id),
             )
-            if stat_after is not None and genres_after is not None and row is not None:
-                db.execute(
-                    "UPDATE tracks SET genres=?, size=?, mtime_ns=? WHERE path=?",
-                    (json.dumps(genres_after), size, mtime, row["path"]),
-                )
+            if stat_after is not None and values_after is not None and row is not None:
+                name = _field_name(row["field"])
+                if name in TRACK_FIELDS:
+                    db.execute(
+                        f"UPDATE tracks SET {name}=?, size=?, mtime_ns=? WHERE path=?",
+                        (_TO_DB.get(name, _same)(values_after), size, mtime, row["path"]),
+                    )
+                else:  # a field kept in the track's extra values
+                    db.execute(
+                        "UPDATE tracks SET extra=json_set(extra, '$.' || ?, json(?)), size=?, mtime_ns=? WHERE path=?",
+                        (name, json.dumps(values_after), size, mtime, row["path"]),
+                    )
 
     def set_batch_state(self, batch_id: int, state: str) -> None:
         with self.transaction() as db:
@@ -506,7 +564,13 @@ def _change(r: sqlite3.Row) -> Change:
         r["error"],
         r["size_after"],
         r["mtime_ns_after"],
+        _field_name(r["field"]),
     )
+
+
+def _field_name(stored: str) -> str:
+    """The field of a change; 'genre' in libraries from before core.fields."""
+    return GENRE if stored == "genre" else stored
 
 
 def _analysis(r: sqlite3.Row) -> Analysis:

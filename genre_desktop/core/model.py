@@ -56,6 +56,11 @@ class Card:
         return list(self.raw.get("tag_labels", []))
 
     @property
+    def related_min_score(self) -> float:
+        """Cosine from which a neighbour counts as related (measured, in the card)."""
+        return float(self.raw.get("similarity", {}).get("related_min_score", 0.0))
+
+    @property
     def accuracy(self) -> float | None:
         return self.raw.get("metrics", {}).get("accuracy")
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from genre_desktop.core.library import Library
 from genre_desktop.core.records import Analysis, Track
-from genre_desktop.core.scan import Cancelled, Progress, read_track, walk
+from genre_desktop.core.scan import Cancelled, Progress, scan
 from genre_desktop.errors import ErrorKind, GenreDesktopError
 
 Result = tuple[Analysis | None, str | None, ErrorKind | None]
@@ -216,28 +216,14 @@ def tracks_for(
     paths: Iterable[str | os.PathLike[str]],
     errors: list[tuple[str, str]] | None = None,
 ) -> list[Track]:
-    """Tracks for the files under `paths`, read into the library when new or changed."""
+    """Tracks for the files under `paths`, read into the library when new or changed: the
+    one way in (core.scan.scan), without making the folders library roots (a `classify`
+    of a folder does not add it to the window's library)."""
     errors = errors if errors is not None else []
-    out: list[Track] = []
-    new: list[Track] = []
-    for path in walk(paths, errors):
-        try:
-            st = os.stat(path)
-        except OSError as exc:
-            errors.append((path, f"vanished or unreadable: {exc.strerror or exc}"))
-            continue
-        known = library.track(path)
-        if known is not None and (known.size, known.mtime_ns) == (st.st_size, st.st_mtime_ns):
-            out.append(known)
-            continue
-        try:
-            new.append(read_track(path))
-        except OSError as exc:
-            errors.append((path, f"vanished or unreadable: {exc.strerror or exc}"))
-    if new:
-        ids = library.add_tracks(new)
-        for t, i in zip(new, ids, strict=True):
-            t.id = i
-        out.extend(new)
-    out.sort(key=lambda t: t.path)
-    return out
+    roots = [os.path.abspath(os.fspath(p)) for p in paths]
+    result = scan(library, roots, remember=False)
+    tracks = sorted(library.tracks(roots), key=lambda t: t.path)
+    listed = {t.path for t in tracks}
+    # a file that is a track with an error is reported with its track, not twice
+    errors.extend((p, why) for p, why in result.errors if p not in listed)
+    return tracks

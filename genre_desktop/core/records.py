@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -59,6 +60,7 @@ class Track:
     disc_number: int = 0
     year: str = ""
     compilation: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # tag fields not named above (core.fields)
 
     @property
     def genre(self) -> str:
@@ -85,7 +87,7 @@ class Analysis:
         return sorted(self.probabilities.items(), key=lambda kv: -kv[1])
 
 
-GENRE = "genre"  # the field the app writes (core.fields declares every field)
+GENRE = "genres"  # the field the app writes (core.fields declares every field)
 STOCK = "stock"  # the shipped model decided
 LIBRARY = "library"  # the library's own learned model (core.learn) decided
 
@@ -117,6 +119,7 @@ class Change:
     error: str | None
     size_after: int | None
     mtime_ns_after: int | None
+    field: str = GENRE  # the tag field changed (core.fields)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genre_desktop.core import audio, tags
+from genre_desktop.core import audio, fields, tags
 from genre_desktop.core.library import Library
 from genre_desktop.core.records import Track
 from genre_desktop.errors import GenreDesktopError
@@ -150,12 +150,21 @@ def read_track(path: str) -> Track:
             format=Path(path).suffix.lstrip(".").lower(),
             error=exc.reason,
         )
+    # every tag field (core.fields) is copied: an attribute of Track, or one of its extra
+    own, extra = fields.split(fields.values(t), set(Track.__dataclass_fields__))
     return Track(
-        0, path, st.st_size, st.st_mtime_ns, format=t.format, codec=t.codec, duration=t.duration,
-        sample_rate=t.sample_rate, channels=t.channels, title=t.title, artist=t.artist, album=t.album, genres=t.genres,
-        album_artist=t.album_artist, track_number=t.track_number, disc_number=t.disc_number, year=t.year,
-        compilation=t.compilation,
-    )  # fmt: skip
+        0,
+        path,
+        st.st_size,
+        st.st_mtime_ns,
+        format=t.format,
+        codec=t.codec,
+        duration=t.duration,
+        sample_rate=t.sample_rate,
+        channels=t.channels,
+        extra=extra,
+        **own,
+    )
 
 
 def scan(
@@ -163,12 +172,14 @@ def scan(
     paths: Iterable[str | os.PathLike[str]],
     progress: Progress | None = None,
     batch: int = 200,
+    remember: bool = True,
 ) -> ScanResult:
-    """Bring the library in step with the folders/files in `paths`."""
+    """Bring the library in step with the folders/files in `paths` (remembered as the
+    library's folders unless `remember` is False)."""
     progress = progress or Progress()
     roots = [os.path.abspath(os.fspath(p)) for p in paths]
     for r in roots:
-        if os.path.isdir(r):
+        if remember and os.path.isdir(r):
             library.add_root(r)
     result = ScanResult()
     known = library.known_stats(roots)

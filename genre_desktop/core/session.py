@@ -23,7 +23,14 @@ from genre_desktop.core import journal
 from genre_desktop.core.journal import ChangeResult
 from genre_desktop.core.library import Library
 from genre_desktop.core.lock import WriteLock
-from genre_desktop.core.records import Batch, BatchKind, BatchState, ChangeState, WriteRequest
+from genre_desktop.core.records import (
+    GENRE,
+    Batch,
+    BatchKind,
+    BatchState,
+    ChangeState,
+    WriteRequest,
+)
 from genre_desktop.errors import BusyError
 
 
@@ -103,8 +110,10 @@ class WriteSession:
         *,
         expect: tuple[int, int] | None = None,
         old: list[str] | None = None,
+        field: str = GENRE,
     ) -> ChangeResult:
-        """Write one file's genres through the journal; never raises for a bad file."""
+        """Write one file's field (the genres by default) through the journal; never raises
+        for a bad file."""
         result = journal.apply_change(
             self.library,
             self._batch(),
@@ -113,13 +122,14 @@ class WriteSession:
             expect=expect,
             id3_version=self.id3_version,
             old=old,
+            field=field,
         )
         self.settled.add(path)
         return result
 
     def request(self, req: WriteRequest) -> ChangeResult:
         """Write one request of a plan (core.plan.Plan.writes)."""
-        return self.write(req.path, req.new, expect=req.expect, old=req.old)
+        return self.write(req.path, req.new, expect=req.expect, old=req.old, field=req.field)
 
     def finish(self) -> int | None:
         """The job is complete: close its batch (also an interrupted one that had nothing

@@ -9,10 +9,12 @@ A kill at any moment leaves the old file or the new one, never a half-written on
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
-from genre_desktop.core import audio, formats
+from genre_desktop.core import audio, fields, formats
 from genre_desktop.errors import DecodeError, TagReadError, TagWriteError, UnsupportedFormatError
 
 # ID3v2.3 has no multi-value text frames: values are joined with this (Picard's default).
@@ -46,7 +48,26 @@ class TagFamily:
     keys of every field we read or write, and how genres are set and saved."""
 
     name = ""
-    keys: dict[str, str] = {}
+
+    @functools.cached_property
+    def keys(self) -> dict[str, str]:
+        """Field name -> this family's key, from the one table (core.fields)."""
+        return {f.name: f.keys[self.name] for f in fields.FIELDS if self.name in f.keys}
+
+    def value(self, tags: Any, f: fields.Field) -> Any:
+        """A field's value as its kind says (core.fields.Kind)."""
+        if self.name not in f.keys:
+            return f.empty()
+        if f.kind == fields.Kind.NUMBER:
+            return self.number(tags, f.name)
+        if f.kind == fields.Kind.FLAG:
+            return self.flag(tags, f.name)
+        found = self.text(tags, f.name)
+        if f.kind == fields.Kind.LIST:
+            return found
+        if f.kind == fields.Kind.YEAR:
+            return (found or [""])[0][:4]
+        return "; ".join(found)
 
     def text(self, tags: Any, field: str) -> list[str]:
         raise NotImplementedError
@@ -60,7 +81,7 @@ class TagFamily:
         return bool(values) and values[0].strip().lower() in ("1", "true", "yes")
 
     def set_genres(self, tags: Any, genres: list[str]) -> None:
-        key = self.keys["genre"]
+        key = self.keys["genres"]
         if key in tags:
             del tags[key]
         if genres:
@@ -76,23 +97,12 @@ class TagFamily:
 
 class ID3Tags(TagFamily):
     name = "id3"
-    keys = {
-        "title": "TIT2",
-        "artist": "TPE1",
-        "album": "TALB",
-        "genre": "TCON",
-        "album_artist": "TPE2",
-        "track": "TRCK",
-        "disc": "TPOS",
-        "year": "TDRC",
-        "compilation": "TCMP",
-    }
 
     def text(self, tags: Any, field: str) -> list[str]:
         frame = tags.get(self.keys[field])
         if frame is None:
             return []
-        if field == "genre" and isinstance(frame, TCON):
+        if field == "genres" and isinstance(frame, TCON):
             return [g for g in frame.genres if g]  # resolves ID3v1 numeric '(17)' style
         return [str(t) for t in frame.text if str(t)]
 
@@ -120,17 +130,6 @@ class ID3Tags(TagFamily):
 
 class VorbisTags(TagFamily):
     name = "vorbis"
-    keys = {
-        "title": "title",
-        "artist": "artist",
-        "album": "album",
-        "genre": "genre",  # one GENRE= field per value
-        "album_artist": "albumartist",
-        "track": "tracknumber",
-        "disc": "discnumber",
-        "year": "date",
-        "compilation": "compilation",
-    }
 
     def text(self, tags: Any, field: str) -> list[str]:
         return [v for v in tags.get(self.keys[field], []) if v]
@@ -138,26 +137,15 @@ class VorbisTags(TagFamily):
 
 class MP4Tags(TagFamily):
     name = "mp4"
-    keys = {
-        "title": "\xa9nam",
-        "artist": "\xa9ART",
-        "album": "\xa9alb",
-        "genre": "\xa9gen",
-        "album_artist": "aART",
-        "track": "trkn",
-        "disc": "disk",
-        "year": "\xa9day",
-        "compilation": "cpil",
-    }
 
     def text(self, tags: Any, field: str) -> list[str]:
         raw = tags.get(self.keys[field], [])
-        if field in ("track", "disc"):
+        if field in ("track_number", "disc_number"):
             return [str(v[0]) for v in raw if isinstance(v, tuple) and v and v[0]]
         if field == "compilation":
             return ["1"] if raw is True or (isinstance(raw, list) and any(raw)) else []
         values = [str(v) for v in raw if v]
-        if field == "genre" and not values and "gnre" in tags:  # numeric iTunes genre
+        if field == "genres" and not values and "gnre" in tags:  # numeric iTunes genre
             values = [g for g in TCON(text=[f"({int(tags['gnre'][0]) - 1})"]).genres if g]
         return values
 
@@ -207,6 +195,7 @@ class TrackTags:
     disc_number: int = 0
     year: str = ""
     compilation: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # fields not named above (core.fields)
 
     @property
     def genre(self) -> str:
@@ -260,21 +249,17 @@ def read(path: str | os.PathLike[str]) -> TrackTags:
         codec = "ALAC" if "alac" in str(getattr(info, "codec", "")).lower() else "AAC"
     fam = _family(f)
     t: Any = f.tags if f.tags is not None else {}
+    own, extra = fields.split(
+        {f.name: fam.value(t, f) for f in fields.FIELDS}, set(TrackTags.__dataclass_fields__)
+    )
     tags = TrackTags(
         format=fmt,
-        title="; ".join(fam.text(t, "title")),
-        artist="; ".join(fam.text(t, "artist")),
-        album="; ".join(fam.text(t, "album")),
-        genres=fam.text(t, "genre"),
-        album_artist="; ".join(fam.text(t, "album_artist")),
-        track_number=fam.number(t, "track"),
-        disc_number=fam.number(t, "disc"),
-        year=(fam.text(t, "year") or [""])[0][:4],
-        compilation=fam.flag(t, "compilation"),
         duration=float(getattr(info, "length", 0.0) or 0.0),
         sample_rate=int(getattr(info, "sample_rate", 0) or 0),
         channels=int(getattr(info, "channels", 0) or 0),
         codec=codec,
+        extra=extra,
+        **own,
     )
     if tags.duration <= 0:
         raise TagReadError("no audio in file (length 0)", path)
@@ -383,14 +368,35 @@ def family_of(fmt: str) -> TagFamily:
     return next(fam for f, fam in KINDS.values() if f == fmt)
 
 
-def reads_as_written(now: list[str], genres: list[str], fam: TagFamily) -> bool:
-    """Whether a file's genres are what a write of `genres` leaves, in either ID3 version."""
-    return now in (fam.expected_genres(genres, 4), fam.expected_genres(genres, 3))
+def reads_as_written(now: Any, values: Any, fam: TagFamily, field_name: str = fields.GENRE) -> bool:
+    """Whether a file's field reads as a write of `values` leaves it, in either ID3 version."""
+    w = writer(field_name)
+    return now in (w.expected(values, fam, 4), w.expected(values, fam, 3))
 
 
 def expected_genres(genres: list[str], fam: TagFamily, id3_version: int) -> list[str]:
     """How `genres` read back after a write: ID3v2.3 holds one joined value."""
     return fam.expected_genres(genres, id3_version)
+
+
+@dataclass(frozen=True)
+class Writer:
+    """How one writable field (core.fields) is written and how it reads back."""
+
+    write: Callable[..., tuple[int, int]]  # (path, values, *, expect, id3_version) -> stat
+    expected: Callable[[Any, TagFamily, int], Any]  # (values, family, id3 version) -> read back
+
+
+WRITERS: dict[str, Writer] = {
+    fields.GENRE: Writer(lambda *a, **k: write_genres(*a, **k), expected_genres)
+}
+
+
+def writer(field_name: str) -> Writer:
+    """The writer of a field; ValueError for a field the app does not write."""
+    if field_name not in WRITERS or not fields.BY_NAME[field_name].writable:
+        raise ValueError(f"the app does not write the {field_name!r} field")
+    return WRITERS[field_name]
 
 
 def _verify(

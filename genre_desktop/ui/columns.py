@@ -24,6 +24,7 @@ from genre_desktop.ui.models import (
     COL_YEAR,
     COLUMNS,
     DEFAULT_HIDDEN,
+    FIELD_COLUMNS,
     YIELD_ORDER,
 )
 
@@ -38,6 +39,8 @@ COMPACT = {
     COL_ALBUM_GENRE: "Classical 100%",
     COL_STATUS: "keep: not sure enough",
     COL_FOLDER: "…/Artist/Album name",  # cut on the left: the last folders show
+    # the columns of core.fields: their title, or a number's width
+    **{c: max(f.title, "00000") for c, f in FIELD_COLUMNS.items()},
 }
 
 

@@ -562,8 +562,7 @@ class MainWindow(QMainWindow):
 
     def related_min_score(self) -> float:
         """Cosine from which a neighbour counts as related (the model card measures it)."""
-        sim = self.card.raw.get("similarity", {}) if self.card else {}
-        return float(sim.get("related_min_score", 0.0))
+        return self.card.related_min_score if self.card else 0.0
 
     def related(self, track_id: int, k: int = 10) -> list[tuple[int, float]]:
         """Up to k related tracks of the library, best first (only those above the
@@ -643,7 +642,7 @@ class MainWindow(QMainWindow):
     def select_tracks(self, ids: list[int]) -> None:
         selection = QItemSelection()
         for tid in ids:
-            i = self.model._index.get(tid)
+            i = self.model.index_of(tid)
             if i is None:
                 continue
             idx = self.proxy.mapFromSource(self.model.index(i, 0))

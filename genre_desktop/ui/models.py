@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from genre_desktop.config import Settings
+from genre_desktop.core import fields
 from genre_desktop.core.plan import KEPT, Plan, Row, Status, as_percent, percent
 from genre_desktop.core.records import Analysis, Track, duration_text
 
@@ -40,6 +41,8 @@ COLUMNS = (
     "Status",
     "Folder",
     "File",
+    # then one column for each field core.fields declares with a title (BPM, ...)
+    *(f.title for f in fields.COLUMN_FIELDS),
 )
 (
     COL_TITLE,
@@ -55,11 +58,23 @@ COLUMNS = (
     COL_STATUS,
     COL_FOLDER,
     COL_FILE,
-) = range(len(COLUMNS))
+) = range(len(COLUMNS) - len(fields.COLUMN_FIELDS))
+# the columns of core.fields: column -> its field
+FIELD_COLUMNS: dict[int, fields.Field] = {
+    COL_FILE + 1 + i: f for i, f in enumerate(fields.COLUMN_FIELDS)
+}
 # shown until the person picks columns (header context menu)
-DEFAULT_HIDDEN = (COL_FILE, COL_YEAR)
+DEFAULT_HIDDEN = (COL_FILE, COL_YEAR, *(c for c, f in FIELD_COLUMNS.items() if not f.shown))
 # in a window too narrow for every column, these give way first (the title never does)
-YIELD_ORDER = (COL_FOLDER, COL_LENGTH, COL_NUMBER, COL_ALBUM_GENRE, COL_GENRE, COL_ALBUM)
+YIELD_ORDER = (
+    *FIELD_COLUMNS,
+    COL_FOLDER,
+    COL_LENGTH,
+    COL_NUMBER,
+    COL_ALBUM_GENRE,
+    COL_GENRE,
+    COL_ALBUM,
+)
 # columns kept out of sight while no row has anything to show in them (untagged files)
 _HAS_CONTENT = {
     COL_ARTIST: lambda r: bool(r.track.artist),
@@ -68,6 +83,7 @@ _HAS_CONTENT = {
     COL_YEAR: lambda r: bool(r.track.year),
     COL_GENRE: lambda r: bool(r.track.genre),
     COL_ALBUM_GENRE: lambda r: bool(r.verdict is not None and r.verdict.album is not None),
+    **{c: (lambda r, n=f.name: bool(fields.value(r.track, n))) for c, f in FIELD_COLUMNS.items()},
 }
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -80,6 +96,13 @@ WAITING, ANALYSING, WILL_CHANGE, WRITTEN, ERROR = (
     Status.WRITTEN,
     Status.ERROR,
 )
+
+
+def _field_text(v: Any) -> str:
+    """A field's value in a cell: lists joined, 0 and False empty."""
+    if isinstance(v, list):
+        return "; ".join(str(x) for x in v)
+    return "" if v in (0, False, None) else str(v)
 
 
 def _short_folder(path: str) -> str:
@@ -163,6 +186,8 @@ class TrackTableModel(QAbstractTableModel):
                 return _short_folder(t.path)
             if col == COL_FILE:
                 return os.path.basename(t.path)
+            if col in FIELD_COLUMNS:
+                return _field_text(fields.value(t, FIELD_COLUMNS[col].name))
             return None
         if role == SORT_ROLE:
             return self._sort_key(row, col)
@@ -178,10 +203,9 @@ class TrackTableModel(QAbstractTableModel):
             return t.path
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and row.status == ERROR:
             return QColor(200, 40, 40)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (
-            COL_LENGTH,
-            COL_CONFIDENCE,
-            COL_NUMBER,
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+            col in (COL_LENGTH, COL_CONFIDENCE, COL_NUMBER)
+            or (col in FIELD_COLUMNS and FIELD_COLUMNS[col].kind == fields.Kind.NUMBER)
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -214,6 +238,9 @@ class TrackTableModel(QAbstractTableModel):
             return os.path.dirname(t.path).casefold()
         if col == COL_FILE:
             return os.path.basename(t.path).casefold()
+        if col in FIELD_COLUMNS:
+            v = fields.value(t, FIELD_COLUMNS[col].name)
+            return (0, v) if isinstance(v, int | float) else (1, _field_text(v).casefold())
         return str(row.status)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

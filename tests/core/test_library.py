@@ -90,7 +90,7 @@ def test_journal_records_batches_and_changes(tmp_path):
     b = lib.begin_batch("retag", "x")
     c = lib.plan_change(b, "/m/a.flac", ["Rock"], ["Jazz"])
     assert lib.open_changes("/m/a.flac")[0].id == c
-    lib.finish_change(c, "written", stat_after=(5, 6), genres_after=["Jazz"])
+    lib.finish_change(c, "written", stat_after=(5, 6), values_after=["Jazz"])
     [batch] = lib.batches()
     assert batch.counts["written"] == 1
     [change] = lib.changes(b)

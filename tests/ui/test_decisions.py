@@ -5,6 +5,7 @@ one track or many, and a details panel that follows every change."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from genre_desktop import config
 from genre_desktop.ui.mainwindow import MainWindow
@@ -14,6 +15,7 @@ from genre_desktop.ui.models import (
     COL_GENRE,
     COL_NUMBER,
     COL_TITLE,
+    FIELD_COLUMNS,
     WILL_CHANGE,
     Status,
 )
@@ -87,6 +89,29 @@ def test_untagged_files_show_their_names_and_no_empty_columns(qtbot, tmp_path, u
     assert not header.isSectionHidden(COL_GENRE)
     w._refresh_columns()  # the next change streaming in does not take it away
     assert not header.isSectionHidden(COL_GENRE)
+
+
+def test_a_field_declared_only_in_core_fields_is_a_column(qtbot, tmp_path, untagged):
+    """BPM is one row of core.fields: read, stored and shown with no other code."""
+    from mutagen.oggvorbis import OggVorbis
+
+    [bpm_col] = [c for c, f in FIELD_COLUMNS.items() if f.name == "bpm"]
+    w = open_window(qtbot, tmp_path, width=1600)
+    w.add_paths([str(untagged)])
+    settle(qtbot, w)
+    header = w.view.horizontalHeader()
+    assert w.model.headerData(bpm_col, Qt.Orientation.Horizontal) == "BPM"
+    assert header.isSectionHidden(bpm_col)  # no file has a BPM: no empty column
+    f = OggVorbis(untagged / f"{LONG_NAMES[1]}.ogg")
+    f["bpm"] = ["124"]
+    f.save()
+    w.start_analysis([])  # rescan: the changed file is read again
+    settle(qtbot, w)
+    assert not header.isSectionHidden(bpm_col)
+    cells = {w.proxy.index(i, bpm_col).data() for i in range(w.proxy.rowCount())}
+    assert cells == {"124", ""}
+    w.model.sort(bpm_col, Qt.SortOrder.DescendingOrder)
+    assert w.model.rows[0].track.extra == {"bpm": 124}
 
 
 def test_the_side_panel_never_scrolls_sideways_in_a_small_window(qtbot, tmp_path, untagged):
