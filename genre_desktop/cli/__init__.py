@@ -14,11 +14,11 @@ import textwrap
 from genre_desktop import __version__
 from genre_desktop.cli.common import EXIT
 
-SUBCOMMANDS = ("tags", "classify", "retag", "history", "undo", "similar", "config")
+SUBCOMMANDS = ("tags", "classify", "retag", "learn", "history", "undo", "similar", "config")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from genre_desktop.cli import classify, config_cmd, retag, similar, tags, undo
+    from genre_desktop.cli import classify, config_cmd, learn, retag, similar, tags, undo
 
     parser = argparse.ArgumentParser(
         prog="genre-desktop",
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     # each command's usage starts "genre-desktop retag ...", not the main usage's two lines
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="genre-desktop")
-    for module in (tags, classify, retag, undo, similar, config_cmd):
+    for module in (tags, classify, retag, learn, undo, similar, config_cmd):
         module.register(sub, common)
     return parser
 

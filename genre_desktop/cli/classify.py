@@ -21,6 +21,7 @@ from genre_desktop.cli.common import (
     path_cut,
     terminal_width,
 )
+from genre_desktop.cli.learn import judge_for
 from genre_desktop.core.labels import DISPLAY
 from genre_desktop.core.pipeline import Analyser, tracks_for
 from genre_desktop.core.plan import Per, Plan, Row, percent
@@ -40,6 +41,11 @@ def register(sub, common) -> None:
         "-j",
         type=int,
         help="parallel analysis processes (default: config, else one per core)",
+    )
+    p.add_argument(
+        "--stock",
+        action="store_true",
+        help="the stock model's genres, not the library's own learned ones (see `learn`)",
     )
     p.add_argument(
         "--per",
@@ -162,7 +168,7 @@ def run(args) -> int:
         print(f"genre-desktop: {exc}", file=sys.stderr)
         return EXIT.FAILED
     bar = ProgressBar(len(tracks), enabled=not args.json)
-    plan = Plan(settings)
+    plan = Plan(settings, judge_for(library, analyser.version, args.stock))
     plan.reset([Row(t) for t in tracks])
     per_album = plan.per == Per.ALBUM
     out = _Rows(args, bar, albums=per_album and any(plan.album_ids(t.id) for t in tracks))

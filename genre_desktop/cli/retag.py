@@ -22,6 +22,7 @@ from genre_desktop.cli.common import (
     open_library,
     write_session,
 )
+from genre_desktop.cli.learn import judge_for
 from genre_desktop.core.pipeline import Analyser
 from genre_desktop.core.plan import (
     HAS_GENRE,
@@ -62,6 +63,11 @@ def register(sub, common) -> None:
         metavar="X",
         help="write only genres at least this sure (0-1; default: config, else the model's "
         "measured 95%%-precision threshold)",
+    )
+    p.add_argument(
+        "--stock",
+        action="store_true",
+        help="the stock model's genres, not the library's own learned ones (see `learn`)",
     )
     p.add_argument(
         "--per",
@@ -181,8 +187,13 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
         return out.finish(summary, failures, start, interrupted=True)
     bar.close()
 
-    # 2. decide: the core plan (albums pooled or not, the one policy)
-    decided = plan_of(outcomes, settings)
+    # 2. decide: the core plan (albums pooled or not, the one policy); the library's own
+    # learned model, when it has one, re-reads each analysis in the owner's words with its
+    # own measured threshold (unless --min-confidence says otherwise)
+    judge = judge_for(analyser.library, analyser.version, args.stock)
+    if judge is not None and args.min_confidence is None:
+        settings = settings.updated(min_confidence=judge.threshold)
+    decided = plan_of(outcomes, settings, judge)
     plan = []
     for o in outcomes:
         row = decided.rows[o.track.id]

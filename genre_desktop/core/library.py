@@ -435,6 +435,13 @@ class Library:
         )
         return {r[0] for r in rows}
 
+    def written_paths(self) -> set[str]:
+        """Files whose genre this app wrote (and did not undo)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT path FROM changes WHERE state=?", (ChangeState.WRITTEN,)
+        )
+        return {r[0] for r in rows}
+
     def plan_change(self, batch_id: int, path: str, old: Any, new: Any, field: str = GENRE) -> int:
         """Recorded (and committed) before the file is touched, so undo knows the old value
         even if the process dies mid-write. `field`: the tag field (core.fields)."""
