@@ -206,8 +206,11 @@ def run(args) -> int:
     finally:
         bar.close()
     # albums cut short by Ctrl-C: what is done of them
-    emitted_albums = {i for i in done if per_album and plan.album_ids(i)}
-    rest = [i for i in emitted_albums if not all(m in done for m in plan.album_ids(i))]
+    rest = [
+        i
+        for i in done
+        if per_album and plan.album_ids(i) and not all(m in done for m in plan.album_ids(i))
+    ]
     if rest:
         emit(rest)
     if interrupted:

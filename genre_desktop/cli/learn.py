@@ -4,8 +4,8 @@ words) where it beats the stock model. `learn --forget` goes back to the stock m
 
 from __future__ import annotations
 
-import json
 import sys
+from dataclasses import asdict
 
 from genre_desktop.cli.common import (
     EXIT,
@@ -84,7 +84,7 @@ def run(args) -> int:
     if model is not None:
         learn.save(library, model)
     if args.json:
-        emit_json({k: v for k, v in report.__dict__.items()})
+        emit_json(asdict(report))
     else:
         print("\n".join(report.lines()))
     return EXIT.OK
@@ -105,6 +105,3 @@ def judge_for(library, stock_version: str, stock: bool = False):
             file=sys.stderr,
         )
     return model
-
-
-__all__ = ["judge_for", "json"]

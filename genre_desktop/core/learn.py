@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -334,18 +335,17 @@ def learn(
     """Fit the library's model from its owner's genre tags. Returns (the model, or None when
     it does not beat the stock model or there is too little to learn from; the report).
     `written_by_app`: paths whose genre this app wrote (they teach nothing new)."""
-    import time
-
     start = time.perf_counter()
     report = Report()
     written_by_app = written_by_app or set()
     # 1. the owner's words
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     per_track: dict[int, str] = {}
+    cleaned = {t.id: normalise(t.genres) for t in tracks}
     for t in tracks:
         if t.path in written_by_app:
             continue
-        genres = normalise(t.genres)
+        genres = cleaned[t.id]
         if not genres:
             continue
         first = genres[0]  # the first genre is the one a track is learned as
@@ -357,10 +357,9 @@ def learn(
     report.spellings = {
         word[k]: sorted(s for s in c if s != word[k]) for k, c in spellings.items() if len(c) > 1
     }
-    report.spellings = {k: v for k, v in report.spellings.items() if v}
     by_id = {t.id: t for t in tracks}
     usable = [i for i in per_track if i in analyses]
-    report.untagged = sum(1 for t in tracks if not normalise(t.genres))
+    report.untagged = sum(1 for g in cleaned.values() if not g)
     songs: Counter[str] = Counter(per_track[i] for i in usable)
     artists: dict[str, set[str]] = defaultdict(set)
     for i in usable:

@@ -296,25 +296,24 @@ class Plan:
         return changed
 
     def written(self, track_id: int, track: Track | None = None) -> set[int]:
-        """A write landed: the file now holds the row's target."""
-        row = self.rows.get(track_id)
-        if row is None:
-            return set()
-        if track is not None:
-            row.track = track
-        row.override = None
-        row.status, row.error = Status.WRITTEN, None
-        self._decide(row)
-        return {track_id}
+        """A write landed: the file now holds the row's target (the choice is spent)."""
+        return self._file_changed(track_id, track, Status.WRITTEN, forget_choice=True)
 
     def restored(self, track_id: int, track: Track | None = None) -> set[int]:
         """An undo gave the file its old genre back: decided again from the analysis."""
+        return self._file_changed(track_id, track, Status.WAITING)
+
+    def _file_changed(
+        self, track_id: int, track: Track | None, status: Status, forget_choice: bool = False
+    ) -> set[int]:
         row = self.rows.get(track_id)
         if row is None:
             return set()
         if track is not None:
             row.track = track
-        row.status, row.error = Status.WAITING, None
+        if forget_choice:
+            row.override = None
+        row.status, row.error = status, None
         self._decide(row)
         return {track_id}
 

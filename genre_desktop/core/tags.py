@@ -387,9 +387,7 @@ class Writer:
     expected: Callable[[Any, TagFamily, int], Any]  # (values, family, id3 version) -> read back
 
 
-WRITERS: dict[str, Writer] = {
-    fields.GENRE: Writer(lambda *a, **k: write_genres(*a, **k), expected_genres)
-}
+WRITERS: dict[str, Writer] = {fields.GENRE: Writer(write_genres, expected_genres)}
 
 
 def writer(field_name: str) -> Writer:
