@@ -40,7 +40,7 @@ COMPACT = {
     COL_STATUS: "keep: not sure enough",
     COL_FOLDER: "…/Artist/Album name",  # cut on the left: the last folders show
     # the columns of core.fields: their title, or a number's width
-    **{c: max(f.title, "00000") for c, f in FIELD_COLUMNS.items()},
+    **{c: max(f.title, "00000", key=len) for c, f in FIELD_COLUMNS.items()},
 }
 
 
