@@ -7,7 +7,7 @@ import numpy as np
 
 from genre_desktop.config import Settings
 from genre_desktop.core import learn
-from genre_desktop.core.labels import GENRES
+from genre_desktop.core.labels import GENRES, display_name
 from genre_desktop.core.plan import LIBRARY, Plan, Row
 from genre_desktop.core.records import Analysis, Track
 
@@ -55,7 +55,11 @@ def test_learn_beats_the_stock_model_on_held_out_artists_and_speaks_the_owners_w
     tracks, analyses = _library()
     model, report = learn.learn(tracks, analyses, "v1", list(GENRES), ["beats"])
     assert model is not None and report.used
-    assert set(model.labels) == {"Trip Hop", "Hip Hop"}
+    # the owner's words first; our genres they have not used stay open, in our names
+    assert model.labels[:2] == ["Hip Hop", "Trip Hop"]
+    assert set(model.labels[2:]) == {display_name(g) for g in GENRES} - {"Hip-Hop"}
+    assert report.ours == model.labels[2:]
+    assert report.wins > report.losses and report.p_value <= learn.MAX_P
     assert report.spellings == {"Hip Hop": ["hip-hop"]}
     assert report.learned_accuracy is not None and report.stock_accuracy is not None
     assert report.learned_accuracy > report.stock_accuracy
@@ -89,3 +93,24 @@ def test_too_few_tags_or_no_gain_changes_nothing():
         a.embedding = np.zeros(8, dtype=np.float32)
     model, report = learn.learn(tracks, analyses, "v1", list(GENRES), ["beats"])
     assert model is None and report.stock_accuracy == 1.0
+
+
+def test_sign_test_and_which_genres_are_kept():
+    assert learn.sign_test(0, 0) == 1.0
+    assert learn.sign_test(5, 0) == 1 / 32  # five wins, no loss: p = 1/32
+    assert learn.sign_test(3, 3) > 0.5
+    # one of our genres is kept however few songs carry it (the stock model knows it); a
+    # word of the owner's own needs 5 songs by 2 artists
+    tracks, analyses = _library()
+    extra = [("Reggae", "reggae"), ("Reggae", "reggae"), ("Vaporwave", "pop")]
+    for n, (word, stock) in enumerate(extra, start=1000):
+        tracks.append(Track(n, f"/m/x/{n}.flac", 1, 1, artist=f"x{n}", genres=[word]))
+        probs = {g: 0.02 for g in GENRES} | {stock: 0.8}
+        analyses[n] = Analysis("v1", stock, 0.8, probs, [], np.zeros(8, dtype=np.float32))
+    model, report = learn.learn(tracks, analyses, "v1", list(GENRES), ["beats"])
+    assert model is not None
+    assert report.genres["Reggae"] == 2 and "Reggae" in model.labels
+    assert "Vaporwave" not in model.labels and "1 song" in report.dropped["Vaporwave"]
+    # a reggae song is still proposed as the owner's Reggae (the name prior)
+    t = tracks[-2]
+    assert model(t, analyses[t.id]).genre == "Reggae"
