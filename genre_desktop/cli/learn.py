@@ -72,17 +72,7 @@ def run(args) -> int:
         print("interrupted: nothing learned (the analyses so far are cached)", file=sys.stderr)
         return EXIT.INTERRUPTED
     bar.close()
-    analyses = library.analyses(card.version)
-    model, report = learn.learn(
-        tracks,
-        analyses,
-        card.version,
-        card.labels,
-        card.tag_labels,
-        written_by_app=library.written_paths(),
-    )
-    if model is not None:
-        learn.save(library, model)
+    _, report = learn.learn_library(library, tracks, card.version, card.labels, card.tag_labels)
     if args.json:
         emit_json(asdict(report))
     else:

@@ -572,3 +572,25 @@ def stale_tags(library: Any, model: Learned) -> bool:
 
 def save(library: Any, model: Learned | None) -> None:
     library.set_meta(META_KEY, model.to_json() if model is not None else None)
+
+
+def learn_library(
+    library: Any,
+    tracks: list[Track],
+    stock_version: str,
+    stock_labels: list[str],
+    tag_names: list[str],
+) -> tuple[Learned | None, Report]:
+    """`learn` on tracks of a library with their cached stock analyses; a model that is
+    used is stored with the library (one that is not changes nothing)."""
+    model, report = learn(
+        tracks,
+        library.analyses(stock_version),
+        stock_version,
+        stock_labels,
+        tag_names,
+        written_by_app=library.written_paths(),
+    )
+    if model is not None:
+        save(library, model)
+    return model, report

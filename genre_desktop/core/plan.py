@@ -21,7 +21,7 @@ from typing import Protocol
 from genre_desktop.config import Settings
 from genre_desktop.core import albums, policy
 from genre_desktop.core.albums import Per, Verdict
-from genre_desktop.core.labels import display_name
+from genre_desktop.core.labels import GENRES, display_name
 from genre_desktop.core.policy import (
     FAILED,
     HAS_GENRE,
@@ -82,6 +82,8 @@ _KEEP_STATUS = {
 class Judge(Protocol):
     """Re-reads the stock analysis of a track (the library's own model, core.learn): its
     labels are the owner's words, and `name` spells any text in them."""
+
+    labels: list[str]  # the genres it proposes, in the owner's words
 
     def __call__(self, track: Track, analysis: Analysis) -> Analysis: ...
 
@@ -360,6 +362,13 @@ class Plan:
             g for r in self.rows.values() for g in r.track.genres
         }
         return sorted(names, key=str.casefold)
+
+    def genre_names(self) -> list[str]:
+        """The genres a person picks from: the library's own model's (the owner's words),
+        else ours."""
+        if self.judge is not None:
+            return list(self.judge.labels)
+        return [display_name(g) for g in GENRES]
 
     # -- inside -----------------------------------------------------------------------------------
     def name(self, text: str) -> str:

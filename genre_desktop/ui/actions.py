@@ -131,6 +131,22 @@ def install(w: MainWindow) -> None:
     w.act_errors = _action(
         w, "Show Files That Failed", w.show_errors, None, None, "List the unreadable files"
     )
+    w.act_learn = _action(
+        w,
+        "Learn from My Tags…",
+        w.learn_from_tags,
+        None,
+        None,
+        "Learn the genres you already wrote in your files, and propose them in your words",
+    )
+    w.act_forget = _action(
+        w,
+        "Use the Stock Genres",
+        w.forget_learned,
+        None,
+        None,
+        "Forget what was learned from your tags: back to our eleven genres",
+    )
     w.act_settings = _action(w, "Settings…", w.open_settings, QKeySequence.StandardKey.Preferences)
     w.act_play = _action(w, "Play/Pause", w._space, QKeySequence(Qt.Key.Key_Space))
     w.act_play.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -161,6 +177,9 @@ def install(w: MainWindow) -> None:
     e.addAction(w.act_errors)
     e.addSeparator()
     e.addAction(w.act_settings)
+    t = w.menuBar().addMenu("&Tools")
+    t.addAction(w.act_learn)
+    t.addAction(w.act_forget)
     p = w.menuBar().addMenu("&Play")
     p.addAction(w.act_play)
     h = w.menuBar().addMenu("&Help")

@@ -1,4 +1,4 @@
-"""Confirmation of changes, settings, About."""
+"""Confirmation of changes, settings, what the library learned, About."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -197,6 +198,41 @@ class SettingsDialog(QDialog):
             per=self.per.currentData(),
             jobs=self.jobs.value(),
         )
+
+
+class LearnDialog(QDialog):
+    """What 'Learn from My Tags' found and decided: the genres kept and dropped, the
+    held-out check next to the stock model, and whether the library's own genres are used.
+    When they are, a button goes back to the stock genres."""
+
+    FORGET = 2  # the dialog's result when the person goes back to the stock genres
+
+    def __init__(self, lines: list[str], used: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Learn from my tags")
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        self.headline = QLabel(
+            "<b>Your genres are used from now on.</b> Tracks are proposed in your words."
+            if used
+            else "<b>Nothing changes.</b> The stock genres stay in use."
+        )
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        self.text = QPlainTextEdit("\n".join(lines))
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        self.forget_button: QPushButton | None = None
+        if used:
+            self.forget_button = buttons.addButton(
+                "Use the Stock Genres", QDialogButtonBox.ButtonRole.ResetRole
+            )
+            self.forget_button.setToolTip("Forget what was learned: back to our eleven genres")
+            self.forget_button.clicked.connect(lambda: self.done(self.FORGET))
+        layout.addWidget(buttons)
 
 
 def about(parent: QWidget, model_version: str, accuracy: float | None) -> None:

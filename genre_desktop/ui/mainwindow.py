@@ -44,8 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from genre_desktop import APP_NAME, config
-from genre_desktop.core import formats
-from genre_desktop.core.labels import display_name
+from genre_desktop.core import formats, learn
 from genre_desktop.core.library import Library, default_path
 from genre_desktop.core.model import Card, load_card
 from genre_desktop.core.player import Player, PlayerUnavailable
@@ -55,7 +54,7 @@ from genre_desktop.core.similarity import SimilarityIndex
 from genre_desktop.errors import GenreDesktopError, ModelError
 from genre_desktop.ui import actions, tasks
 from genre_desktop.ui.columns import ColumnFitter
-from genre_desktop.ui.dialogs import ApplyDialog, SettingsDialog
+from genre_desktop.ui.dialogs import ApplyDialog, LearnDialog, SettingsDialog
 from genre_desktop.ui.history import History
 from genre_desktop.ui.models import (
     ANALYSING,
@@ -127,6 +126,13 @@ class MainWindow(QMainWindow):
             self.card = load_card(model_dir)
         except ModelError as exc:
             self.model_problem = str(exc)
+        # the library's own genres (Learn from My Tags), when it learned them and they still
+        # fit the stock model; why not, when they do not
+        self.learned: learn.Learned | None = None
+        self.learned_problem = ""
+        if self.card is not None:
+            self.learned, self.learned_problem = learn.load(self.library, self.card.version)
+        self._learn_when_analysed = False
         self.analysis: tasks.BackgroundAnalysis | None = None
         self._queued_paths: list[str] = []
         self.writer = tasks.WriteWorker(self.db_path, self)
@@ -160,7 +166,7 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
         self.model = TrackTableModel(self)
-        self.model.set_policy(self.settings)
+        self.model.set_policy(self._plan_settings(), self.learned)
         self.proxy = TrackFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -246,6 +252,7 @@ class MainWindow(QMainWindow):
         self.details.similar_select.connect(self.more_like_this)
         self.details.export_playlist.connect(self.export_playlist)
         self.details.volume.setValue(int(self.settings.volume * 100))
+        self.details.set_genre_names(self.model.plan.genre_names())
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.details_scroll = QScrollArea()
@@ -286,6 +293,11 @@ class MainWindow(QMainWindow):
         )
         self.waiting_link.linkActivated.connect(lambda _: self.show_waiting())
         self.waiting_link.setVisible(False)
+        self.learn_link = QLabel("")
+        self.learn_link.setTextFormat(Qt.TextFormat.RichText)
+        self.learn_link.linkActivated.connect(lambda _: self.learn_from_tags())
+        self.learn_link.setVisible(False)
+        sb.addPermanentWidget(self.learn_link)
         sb.addPermanentWidget(self.waiting_link)
         sb.addPermanentWidget(self.errors_link)
         sb.addPermanentWidget(self.progress_label)
@@ -294,6 +306,7 @@ class MainWindow(QMainWindow):
 
         actions.install(self)
         self._update_empty_state()
+        self._show_learned_state()
 
     # -- library -------------------------------------------------------------------------------
     def _load_library(self) -> None:
@@ -532,6 +545,11 @@ class MainWindow(QMainWindow):
         if self._queued_paths and not cancelled:
             paths, self._queued_paths = self._queued_paths, []
             self.start_analysis(paths)
+        elif self._learn_when_analysed:
+            self._learn_when_analysed = False
+            self.learn_from_tags()
+        else:
+            self._check_learned_fresh()
 
     # -- selection and details -----------------------------------------------------------------
     def selected_rows(self) -> list[Row]:
@@ -722,8 +740,6 @@ class MainWindow(QMainWindow):
         """Right-click on the tracks: decide for all selected ones at once."""
         from PySide6.QtWidgets import QMenu
 
-        from genre_desktop.core.labels import DISPLAY
-
         rows = self.selected_rows()
         if not rows:
             return
@@ -732,8 +748,7 @@ class MainWindow(QMainWindow):
         self.act_accept.setText(f"Accept Suggestion ({n} track{'s' if n > 1 else ''})")
         menu.addAction(self.act_accept)
         choose = menu.addMenu(f"Set Genre of {n} Track{'s' if n > 1 else ''}")
-        names = self.card.display_names if self.card else list(DISPLAY.values())
-        for name in names:
+        for name in self.model.plan.genre_names():
             choose.addAction(name, lambda n=name: self.choose_for_selected([n]))
         choose.addSeparator()
         choose.addAction("Other…", self._choose_other)
@@ -750,7 +765,7 @@ class MainWindow(QMainWindow):
 
     def _choose_other(self) -> None:
         text, ok = QInputDialog.getText(self, "Set genre", "Genre (several: separate with ;)")
-        names = [display_name(g) for g in text.split(";") if g.strip()] if ok else []
+        names = [self.model.plan.name(g) for g in text.split(";") if g.strip()] if ok else []
         if names:
             self.choose_for_selected(names)
 
@@ -921,6 +936,102 @@ class MainWindow(QMainWindow):
             if not self.player.playing:
                 self.details.set_playing(False)
 
+    # -- the library's own genres -------------------------------------------------------------------
+    def _plan_settings(self) -> config.Settings:
+        """The settings the plan decides by: the library's own model writes at the threshold
+        its held-out check measured (95% precision), the stock model at the person's."""
+        if self.learned is not None:
+            return self.settings.updated(min_confidence=self.learned.threshold)
+        return self.settings
+
+    def learn_from_tags(self) -> None:
+        """Learn the genres the person already wrote (core.learn), off the window's thread;
+        after the running analysis, so every tagged track counts."""
+        if self.card is None:
+            self.statusBar().showMessage(f"Nothing to learn with: {self.model_problem}", 10000)
+            return
+        if self.analysis is not None:
+            self._learn_when_analysed = True
+            self.statusBar().showMessage(
+                "Learning from your tags as soon as the analysis is done…", 10000
+            )
+            return
+        card = self.card
+        self.act_learn.setEnabled(False)
+        self.statusBar().showMessage("Learning from your tags…")
+
+        def job(library: Library) -> tuple[learn.Learned | None, learn.Report]:
+            tracks = library.tracks()
+            return learn.learn_library(library, tracks, card.version, card.labels, card.tag_labels)
+
+        self.writer.submit(job, self._learned, self._learn_failed)
+
+    def _learned(self, result: tuple[learn.Learned | None, learn.Report]) -> None:
+        model, report = result
+        self.act_learn.setEnabled(True)
+        if model is not None:
+            self._use_learned(model)
+            self.statusBar().showMessage("Your own genres are proposed from now on.", 10000)
+        else:
+            self.statusBar().showMessage("Learned nothing new: " + report.reason, 10000)
+            self._show_learned_state()
+        dialog = LearnDialog(report.lines(), model is not None, self)
+        dialog.finished.connect(
+            lambda code: self.forget_learned() if code == LearnDialog.FORGET else None
+        )
+        self._last_dialog = dialog
+        dialog.open()  # not modal: the table already shows the new genres behind it
+
+    def _learn_failed(self, message: str) -> None:
+        self.act_learn.setEnabled(True)
+        self.statusBar().showMessage(f"Nothing learned: {message}", 15000)
+
+    def _use_learned(self, model: learn.Learned | None, problem: str = "") -> None:
+        self.learned, self.learned_problem = model, problem
+        self.model.set_policy(self._plan_settings(), model)
+        self.details.set_genre_names(self.model.plan.genre_names())
+        self._refresh_genre_filter()
+        self._show_learned_state()
+
+    def forget_learned(self) -> None:
+        """Back to the stock genres (what was learned is forgotten in the library too)."""
+        self.writer.submit(
+            lambda library: learn.save(library, None),
+            lambda _: self.statusBar().showMessage("Back to the stock genres.", 8000),
+            self._learn_failed,
+        )
+        self._use_learned(None)
+
+    def _show_learned_state(self, stale: bool = False) -> None:
+        """The status bar says when the library's own genres are in use, and offers to learn
+        again when they no longer fit (a new stock model, genres changed in the files)."""
+        self.act_forget.setEnabled(self.learned is not None)
+        why = self.learned_problem or (
+            "your genre tags changed since the library learned them" if stale else ""
+        )
+        if why:
+            self.learn_link.setText("<a href='learn'>Learn your genres again</a>")
+            self.learn_link.setToolTip(why[0].upper() + why[1:] + ".")
+        elif self.learned is not None:
+            n = self.learned.report.get("tagged", 0)
+            self.learn_link.setText("Your genres")
+            self.learn_link.setToolTip(
+                f"Genres are proposed in your words, learned from {n} of your tagged songs "
+                "(Tools ▸ Use the Stock Genres goes back)"
+            )
+        self.learn_link.setVisible(bool(why) or self.learned is not None)
+
+    def _check_learned_fresh(self) -> None:
+        """After a scan: do the genres in the files still match what was learned?"""
+        model = self.learned
+        if model is None:
+            return
+        self.writer.submit(
+            lambda library: learn.stale_tags(library, model),
+            lambda stale: self._show_learned_state(bool(stale)) if model is self.learned else None,
+            lambda _: None,
+        )
+
     # -- settings and state ----------------------------------------------------------------------
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, str(self.data_dir), self)
@@ -930,7 +1041,7 @@ class MainWindow(QMainWindow):
                 config.save_settings(self.settings)
             except (config.ConfigError, OSError) as exc:
                 QMessageBox.warning(self, "Settings", f"Settings not saved: {exc}")
-            self.model.set_policy(self.settings)
+            self.model.set_policy(self._plan_settings())
 
     def _restore_state(self) -> None:
         s = window_settings()

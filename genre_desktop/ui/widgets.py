@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from genre_desktop.core.labels import DISPLAY, GENRES, display_name
+from genre_desktop.core.labels import DISPLAY, GENRES
 from genre_desktop.core.plan import percent
 from genre_desktop.core.records import duration_text
 from genre_desktop.ui.models import Row
@@ -45,7 +45,8 @@ class ProbabilityChart(QWidget):
 
     def _label_width(self) -> int:
         fm = self.fontMetrics()
-        return max((fm.horizontalAdvance(n) for n in DISPLAY.values()), default=60) + 10
+        names = [*DISPLAY.values(), *(n for n, _ in self._items)]  # the owner's words too
+        return max(fm.horizontalAdvance(n) for n in names) + 10
 
     def _pct_width(self) -> int:
         return self.fontMetrics().horizontalAdvance("100%") + 8
@@ -292,9 +293,9 @@ class DetailsPanel(QWidget):
         self.title.setToolTip(t.path)
         self.subtitle.setText(breakable(" — ".join(x for x in (t.artist, t.album) if x) or t.path))
         self.in_file.setText(breakable(t.genre) if t.genre else "(none)")
-        a = row.analysis
+        a = row.opinion  # the library's own model's reading when it decides, else the stock one
         if a is not None:
-            ranked = [(display_name(k), v) for k, v in a.ranked()]
+            ranked = row.ranked()
             runner = f", then {ranked[1][0]} {percent(ranked[1][1])}" if len(ranked) > 1 else ""
             self.prediction.setText(f"<b>{ranked[0][0]}</b> {percent(a.confidence)}{runner}")
             self.chart.set_probabilities(ranked)
@@ -319,11 +320,7 @@ class DetailsPanel(QWidget):
 
     def _set_suggestions(self, row: Row | None) -> None:
         """'Accept Rock' and 'Jazz 21%' (the runner-up), for a row with a prediction."""
-        ranked = (
-            [(display_name(k), v) for k, v in row.analysis.ranked()]
-            if row is not None and row.analysis is not None
-            else []
-        )
+        ranked = row.ranked() if row is not None else []
         self._suggested = ranked[0][0] if ranked else ""
         self._runner_up = ranked[1][0] if len(ranked) > 1 else ""
         # what Apply would leave in the file: the choice, else what is there
@@ -363,13 +360,23 @@ class DetailsPanel(QWidget):
         self.more_like_this.setEnabled(has)
         self.export_button.setEnabled(has)
 
+    def set_genre_names(self, names: list[str]) -> None:
+        """The genres offered: ours, or the owner's words once the library has learned them."""
+        self.picker.blockSignals(True)
+        while self.picker.count() > 1:
+            self.picker.removeItem(1)
+        for name in names:
+            self.picker.addItem(name, name)
+        self.picker.blockSignals(False)
+        self.set_row(self.row)
+
     def _picked(self, index: int) -> None:
         if self.row is None:
             return
         data = self.picker.itemData(index)
         self.genre_chosen.emit(
             self.row.track.id,
-            None if data is None else [display_name(g) for g in str(data).split(";") if g.strip()],
+            None if data is None else [self.row.name(g) for g in str(data).split(";") if g.strip()],
         )
 
     def _typed(self) -> None:
@@ -378,7 +385,7 @@ class DetailsPanel(QWidget):
         text = self.picker.currentText().strip()
         if text and text != "Use the prediction":
             self.genre_chosen.emit(
-                self.row.track.id, [display_name(g) for g in text.split(";") if g.strip()]
+                self.row.track.id, [self.row.name(g) for g in text.split(";") if g.strip()]
             )
 
     # -- player ------------------------------------------------------------------------------
@@ -415,7 +422,7 @@ def _album_line(row: Row | None) -> str:
     if v is None or v.album is None:
         return "—" if row is None or not row.track.album else "not pooled (a compilation, or alone)"
     a = v.album
-    line = f"<b>{display_name(a.genre)}</b> {percent(a.confidence)} from {a.tracks} tracks"
+    line = f"<b>{row.name(a.genre)}</b> {percent(a.confidence)} from {a.tracks} tracks"
     if not v.follows:
         line += " — this track is confidently something else and keeps its own genre"
     return line

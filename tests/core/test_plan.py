@@ -94,6 +94,8 @@ def test_removing_rows_regroups_the_album_and_a_written_row_stays_written():
 
 def test_a_judge_rereads_the_stock_analysis_and_the_plan_says_which_model_decided():
     class OwnersWords:
+        labels = ["Hip Hop", "Trip Hop"]
+
         def __call__(self, t: Track, a: Analysis) -> Analysis:
             return Analysis("learned", "Hip Hop", 0.97, {"Hip Hop": 0.97, "Trip Hop": 0.03})
 
@@ -105,12 +107,14 @@ def test_a_judge_rereads_the_stock_analysis_and_the_plan_says_which_model_decide
     [req] = plan.writes()
     assert req.new == ["Hip Hop"] and req.source == LIBRARY  # the owner's spelling, not ours
     assert plan.name("hip-hop") == "Hip Hop"
+    assert plan.genre_names() == ["Hip Hop", "Trip Hop"]
     plan.written(1, track(1, genres=["hip-hop"]))  # already this genre, in another spelling
     plan.restored(1)
     assert plan.rows[1].status == Status.KEEP_SAME
     assert plan.rows[1].analysis.genre == "pop"  # type: ignore[union-attr]  # the stock one kept
     plan.configure(plan.settings, judge=None)
     assert plan.writes() == [] and plan.rows[1].source == STOCK
+    assert "Hip-Hop" in plan.genre_names() and len(plan.genre_names()) == 11
 
 
 def test_the_commands_plan_reports_failures_and_records():
