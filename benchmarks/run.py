@@ -231,6 +231,42 @@ def similarity(sizes: tuple[int, ...], runs: int) -> dict[str, dict[str, float]]
     return out
 
 
+def learn_speed(n: int, runs: int) -> dict[str, float]:
+    """`core.learn.learn` on n tagged tracks (12 genres in the owner's words, n/5 artists,
+    the stock model's 11 probabilities, 5 tags and a 211-value embedding each, as the app
+    caches them): median seconds of the whole fit (5 held-out folds, calibration, final fit)."""
+    from genre_desktop.core import learn
+    from genre_desktop.core.labels import GENRES
+    from genre_desktop.core.library import Track
+
+    rng = np.random.default_rng(2)
+    tag_names = [f"tag{i}" for i in range(50)]
+    words = [f"Genre {k}" for k in range(12)]
+    tracks, analyses = [], {}
+    centres = rng.standard_normal((12, 211))
+    for i in range(n):
+        k = int(rng.integers(12))
+        p = rng.dirichlet(np.ones(len(GENRES)))
+        tracks.append(Track(i, f"/m/{i}.flac", 1, 1, artist=f"a{i % (n // 5)}", genres=[words[k]]))
+        emb = (centres[k] + rng.standard_normal(211)).astype(np.float32)
+        tags = [(tag_names[j], float(rng.random())) for j in rng.choice(50, 5, replace=False)]
+        analyses[i] = Analysis(
+            "bench",
+            GENRES[int(p.argmax())],
+            float(p.max()),
+            dict(zip(GENRES, p.tolist(), strict=True)),
+            tags,
+            emb,
+            8,
+        )
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        learn.learn(tracks, analyses, "bench", list(GENRES), tag_names)
+        times.append(time.perf_counter() - t0)
+    return {"tracks": n, "seconds": statistics.median(times), "runs": times}
+
+
 def startup(runs: int) -> dict[str, float]:
     exe = [sys.executable, "-m", "genre_desktop"]
     version = []
@@ -346,6 +382,11 @@ def main() -> int:
     if "similarity" not in args.skip:
         results["similarity"] = similarity((10_000, 100_000), args.runs)
         print("similarity:", results["similarity"], flush=True)
+    if "learn" not in args.skip:
+        results["learn_10k"] = learn_speed(10_000, args.runs)
+        print(
+            f"learn from 10,000 tagged tracks: {results['learn_10k']['seconds']:.1f} s", flush=True
+        )
     if "startup" not in args.skip:
         results["startup"] = startup(max(3, args.runs))
         print("startup:", results["startup"], flush=True)
