@@ -151,12 +151,16 @@ def simulate(items, analyses, card, members, share, seed):
         "seconds": report.seconds,
     }
 
-    def scored(judge, name, threshold):
+    pairs: dict[str, list[tuple[str, str]]] = {}
+
+    def scored(judge, name, threshold, key=None):
         right, written, written_right = [], 0, 0
         for t in untagged:
             a = by_id[t.id] if judge is None else judge(t, by_id[t.id])
             said = name(a.genre)
             ok = said == truth[t.id]
+            if key:
+                pairs.setdefault(key, []).append((truth[t.id], said))
             right.append(ok)
             if a.confidence >= threshold:
                 written += 1
@@ -175,7 +179,7 @@ def simulate(items, analyses, card, members, share, seed):
         return owner.get(learn.key(display_name(label)), display_name(label))
 
     row["stock_exact"], row["stock_precision"], row["stock_coverage"] = scored(
-        None, stock_name, stock_threshold
+        None, stock_name, stock_threshold, "stock"
     )
     # the stock model read in any spelling and any name ('Electronic' for 'Electronica'):
     # what a person reading its answers would count, not what it can write
@@ -184,12 +188,33 @@ def simulate(items, analyses, card, members, share, seed):
     )
     for name, m in (("learned", model), ("transfer", plain)):
         if m is not None:
-            acc, prec, cov = scored(m, m.name, m.threshold)
+            acc, prec, cov = scored(m, m.name, m.threshold, name)
         else:  # nothing learned: the app keeps the stock model
             acc, prec, cov = row["stock_exact"], row["stock_precision"], row["stock_coverage"]
+            pairs[name] = list(pairs["stock"])
         row[f"{name}_exact"], row[f"{name}_precision"], row[f"{name}_coverage"] = acc, prec, cov
     row["threshold"] = model.threshold if model is not None else None
+    row["pairs"] = pairs  # (the owner's word, what was proposed) per untagged song
     return row
+
+
+def per_genre(pairs: list[tuple[str, str]]) -> dict:
+    """Precision, recall, F1 per owner word, and the confusion matrix (rows: the owner's
+    word; columns: what was proposed), pooled over the splits."""
+    truth = sorted({t for t, _ in pairs})
+    said = sorted({p for _, p in pairs} - set(truth))
+    cols = truth + said
+    cm = [[sum(1 for t, p in pairs if t == a and p == b) for b in cols] for a in truth]
+    out = {}
+    for i, g in enumerate(truth):
+        tp = cm[i][i]
+        n_pred = sum(cm[r][i] for r in range(len(truth)))
+        n_true = sum(cm[i])
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_true if n_true else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[g] = {"precision": prec, "recall": rec, "f1": f1, "songs": n_true}
+    return {"per_genre": out, "confusion": {"rows": truth, "columns": cols, "counts": cm}}
 
 
 def summarise(rows):
@@ -261,8 +286,12 @@ def main(argv=None) -> int:
                 simulate(items, analyses, card, members, share, seed) | {"library": lib}
                 for seed in range(args.splits)
             ]
-            results["runs"] += rows
             s = summarise(rows)
+            for name in ("learned", "stock"):
+                s[f"{name}_by_genre"] = per_genre([p for r in rows for p in r["pairs"][name]])
+            for r in rows:
+                del r["pairs"]
+            results["runs"] += rows
             results["summary"][f"{lib} {share:.0%}"] = s
 
             print(table_row(lib, share, rows[0]["untagged"], s), flush=True)

@@ -293,6 +293,7 @@ class Report:
     artists: int = 0
     threshold: float = 1.0
     ours: list[str] = field(default_factory=list)  # our genres the owner has not used
+    renamed: list[str] = field(default_factory=list)  # ours the owner calls by other words
     wins: int = 0  # held-out songs the learned model got right and the stock one wrong
     losses: int = 0  # ... and the other way round
     p_value: float = 1.0  # sign test of wins against losses
@@ -317,7 +318,12 @@ class Report:
             out.append(f"  {word} also written as: {', '.join(others)}")
         if self.ours:
             out.append(
-                f"Also proposed, in our names (none of your tags uses them): {', '.join(self.ours)}"
+                "Also proposed, in our names (none of your tags uses them): " + ", ".join(self.ours)
+            )
+        if self.renamed:
+            out.append(
+                "Not proposed in our names (your tags call these otherwise): "
+                + ", ".join(self.renamed)
             )
         if self.dropped:
             out.append("Not learned:")
@@ -459,7 +465,12 @@ def learn(
         for g in genres[1:]:
             spellings[key(g)][g] += 0  # known as a spelling, not counted
         per_track[t.id] = key(first)
-    word = {k: c.most_common(1)[0][0] for k, c in spellings.items() if c}
+    # the owner's most common spelling (a tie: the one with capitals, 'Blues' over 'blues')
+    word = {
+        k: max(c.items(), key=lambda kv: (kv[1], kv[0] != kv[0].casefold(), kv[0]))[0]
+        for k, c in spellings.items()
+        if c
+    }
     report.spellings = {
         word[k]: sorted(s for s in c if s != word[k]) for k, c in spellings.items() if len(c) > 1
     }
@@ -485,10 +496,6 @@ def learn(
     rows = [i for i in usable if per_track[i] in keep]
     report.tagged = len(rows)
     report.genres = {word[k]: songs[k] for k in keep}
-    # our genres the owner has not (yet) used stay open, in our names
-    extra = [display_name(lab) for lab in stock_labels if key(display_name(lab)) not in keep]
-    labels = [word[k] for k in keep] + extra
-    report.ours = extra
     groups = [group_of(by_id[i]) for i in rows]
     report.artists = len(set(groups))
     if len(keep) < 2 or report.artists < FOLDS:
@@ -504,6 +511,19 @@ def learn(
     x = np.stack([features(analyses[i], stock_labels, tag_names) for i in rows])
     s = np.stack([stock_probabilities(analyses[i], stock_labels) for i in rows])
     y = np.array([keep.index(per_track[i]) for i in rows])
+    # our genres the owner has not used stay open, in our names: unless enough of the
+    # owner's tagged songs sound like one (by the stock model's count) and carry other
+    # words, which says the owner calls it something else ('Electronica' for Electronic)
+    extra = []
+    for j, lab in enumerate(stock_labels):
+        if key(display_name(lab)) in keep:
+            continue
+        if s[:, j].sum() >= MIN_SONGS:
+            report.renamed.append(display_name(lab))
+        else:
+            extra.append(display_name(lab))
+    labels = [word[k] for k in keep] + extra
+    report.ours = extra
     n_classes = len(labels)
     prior = name_prior(stock_labels, labels)
     # 2. the held-out check: artist-grouped folds

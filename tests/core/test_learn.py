@@ -57,8 +57,10 @@ def test_learn_beats_the_stock_model_on_held_out_artists_and_speaks_the_owners_w
     assert model is not None and report.used
     # the owner's words first; our genres they have not used stay open, in our names
     assert model.labels[:2] == ["Hip Hop", "Trip Hop"]
-    assert set(model.labels[2:]) == {display_name(g) for g in GENRES} - {"Hip-Hop"}
+    assert set(model.labels[2:]) == {display_name(g) for g in GENRES} - {"Hip-Hop", "Pop"}
     assert report.ours == model.labels[2:]
+    # the owner's Trip Hop songs sound like our Pop: Pop is not proposed beside Trip Hop
+    assert report.renamed == ["Pop"]
     assert report.wins > report.losses and report.p_value <= learn.MAX_P
     assert report.spellings == {"Hip Hop": ["hip-hop"]}
     assert report.learned_accuracy is not None and report.stock_accuracy is not None
