@@ -15,7 +15,7 @@ learn` does, and the learned model (when used) and the stock model (read in the 
 words where the names match) are scored on the untagged songs: the share given the owner's
 exact genre, and the precision and coverage of what each would write at its threshold.
 
-    python benchmarks/learn_sim.py [--shares 0.1 0.3 0.6] [--splits 5] [--json out.json]
+    python benchmarks/learn_sim.py [--shares 0.1 0.3 0.6] [--splits 5] [--card models/MODEL_CARD.md]
 
 Needs the `train` extra (TensorFlow fits the out-of-fold stock heads once; cached).
 """
@@ -240,6 +240,31 @@ def summarise(rows):
     } | {"used": sum(bool(r["used"]) for r in rows), "runs": len(rows)}
 
 
+NOTES = [
+    "The learned model reads the stock model's genres in the owner's words (a channel fitted "
+    "by maximum likelihood, with a 5-song prior from the names that match) and adds a strongly "
+    "regularised correction on the stock log-probabilities, tags and embedding; it is used only "
+    "when it beats the stock model on held-out artists beyond chance (sign test, p <= 0.05). "
+    "Chosen among few options on these simulations: the correction's L2 (0.1, 1, 10; 10 "
+    "kept), the channel by counts or by maximum likelihood (ML kept), the name prior as 1 or 5 "
+    "songs (5 kept); a nearest-neighbour vote on the embedding added nothing and was dropped.",
+    "What it gives: the owner's words (the stock model can never write `Electronica` or "
+    "`Heavy Metal`), at about the stock model's accuracy read in any name. It does not beat "
+    "the stock model's ear: on real songs, at 30-60% tagged, the learned model gives the "
+    "owner's exact name to 66-68% of the untagged songs, the stock model 53-56% in the "
+    "owner's words and 68-71% in any name. The 80% asked for is not reached; the stock "
+    "model's learning curve (above) flattens near 70% with more real-song artists, and a "
+    "few hundred tagged songs do not move that ceiling.",
+    "With 10% tagged, the check never finds the learned model better beyond chance: nothing "
+    "changes (0/5 splits), which is the intended safe outcome.",
+    "Written precision: the learned threshold is the lowest at which 95% of the held-out "
+    "songs were right, yet on the untagged songs of real-song libraries 81-93% of what it "
+    "writes is right (the stock model's, in the owner's words, 72-73%): a threshold picked "
+    "from 50-110 tagged songs is optimistic. Two stricter rules (at least 20 songs above it; "
+    "a Wilson lower bound) wrote no more precisely and were not kept.",
+]
+
+
 HEADER = (
     "| library | tagged artists | untagged songs | learned: exact | learned: written precision "
     "(coverage) | stock in the owner's words: exact | stock, any name | stock: written precision "
@@ -268,7 +293,14 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shares", type=float, nargs="+", default=[0.1, 0.3, 0.6])
     ap.add_argument("--splits", type=int, default=5)
-    ap.add_argument("--json", help="write every run and the summary here")
+    ap.add_argument(
+        "--json",
+        default=str(ROOT / "benchmarks" / "learn_results.json"),
+        help="write every run and the summary here (the model card's section reads it)",
+    )
+    ap.add_argument(
+        "--card", help="rewrite the learn section of this MODEL_CARD.md (between its markers)"
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from genre_desktop.training.dataset import find_clips, find_songs
@@ -277,7 +309,7 @@ def main(argv=None) -> int:
     for folder in ("realsongs", "realworld"):
         items += find_songs(SHARED / folder)
     analyses, card = analyses_of(items, log=lambda m: print(m, file=sys.stderr))
-    results: dict = {"runs": [], "summary": {}}
+    results: dict = {"splits": args.splits, "notes": NOTES, "runs": [], "summary": {}}
     print(HEADER)
     for lib, pick in LIBRARIES.items():
         members = [i for i, c in enumerate(items) if pick(c)]
@@ -286,7 +318,7 @@ def main(argv=None) -> int:
                 simulate(items, analyses, card, members, share, seed) | {"library": lib}
                 for seed in range(args.splits)
             ]
-            s = summarise(rows)
+            s = summarise(rows) | {"untagged": rows[0]["untagged"]}
             for name in ("learned", "stock"):
                 s[f"{name}_by_genre"] = per_genre([p for r in rows for p in r["pairs"][name]])
             for r in rows:
@@ -296,7 +328,20 @@ def main(argv=None) -> int:
 
             print(table_row(lib, share, rows[0]["untagged"], s), flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+        Path(args.json).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if args.card:
+        from genre_desktop.training.report import LEARN_BEGIN, LEARN_END, learn_section
+
+        card = Path(args.card)
+        text = card.read_text(encoding="utf-8")
+        section = "\n".join(learn_section(results))
+        if LEARN_BEGIN in text:
+            head, rest = text.split(LEARN_BEGIN, 1)
+            text = head + section + "\n" + rest.split(LEARN_END, 1)[1].lstrip("\n")
+        else:
+            head, sep, tail = text.partition("## Licence")
+            text = head + section + "\n" + sep + tail
+        card.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -116,3 +116,29 @@ def test_sign_test_and_which_genres_are_kept():
     # a reggae song is still proposed as the owner's Reggae (the name prior)
     t = tracks[-2]
     assert model(t, analyses[t.id]).genre == "Reggae"
+
+
+def test_the_model_cards_learn_section_keeps_the_stock_baseline_in_every_row():
+    from genre_desktop.training.report import LEARN_BEGIN, LEARN_END, learn_section
+
+    span = [0.6, 0.5, 0.7]
+    summary = {
+        f"real songs {p}%": {
+            "untagged": 10,
+            "learned_exact": span,
+            "stock_exact": [0.5, 0.4, 0.6],
+            "stock_any": span,
+            "learned_precision": span,
+            "learned_coverage": span,
+            "stock_precision": None,
+            "stock_coverage": None,
+            "used": 3,
+            "runs": 5,
+        }
+        for p in (10, 30)
+    }
+    lines = learn_section({"splits": 5, "notes": ["A note."], "summary": summary})
+    rows = [x for x in lines if x.startswith("| real songs")]
+    assert len(rows) == 2 and all("50.0% (40%-60%)" in r for r in rows)  # the stock baseline
+    assert lines[0] == LEARN_BEGIN and LEARN_END in lines and "A note." in lines
+    assert learn_section(None) == []
