@@ -8,7 +8,7 @@ TRAIN_STAMP := $(VENV)/.installed-train
 GTZAN  ?= ../shared/gtzan
 SONGS  ?= ../shared/realsongs ../shared/realworld
 
-.PHONY: run test lint typecheck pytest monkey train bench package screenshots clean help
+.PHONY: run test lint typecheck pytest monkey train bench learn-eval package screenshots clean help
 
 help:
 	@echo "make run          set up .venv and start Genre Desktop"
@@ -16,6 +16,7 @@ help:
 	@echo "make monkey       the GUI monkey test at full size (300 files, 600 actions)"
 	@echo "make train        rebuild models/ from $(GTZAN) and $(SONGS) (installs TensorFlow; ~25 min on 2 cores)"
 	@echo "make bench        speed and memory benchmarks (benchmarks/RESULTS.md)"
+	@echo "make learn-eval   half-tagged libraries from ../shared: learned vs stock genres (model card)"
 	@echo "make package      PyInstaller bundle in dist/GenreDesktop/"
 	@echo "make screenshots  PNGs of the app in docs/screenshots/"
 
@@ -58,6 +59,12 @@ train: $(TRAIN_STAMP)
 
 bench: $(TRAIN_STAMP)
 	$(PY) benchmarks/run.py
+
+# `genre-desktop learn` measured on simulated half-tagged libraries (out-of-fold stock
+# evidence), written into the model card; then the commands end to end on one of them
+learn-eval: $(TRAIN_STAMP)
+	$(PY) benchmarks/learn_sim.py --card models/MODEL_CARD.md
+	$(PY) benchmarks/learn_eval.py
 
 # The bundle is built in its own environment: runtime dependencies only, and PyAV compiled
 # against an audio-only FFmpeg (packaging/ffmpeg/build.sh) instead of the PyPI wheel's.
