@@ -142,3 +142,23 @@ def test_the_model_cards_learn_section_keeps_the_stock_baseline_in_every_row():
     assert len(rows) == 2 and all("50.0% (40%-60%)" in r for r in rows)  # the stock baseline
     assert lines[0] == LEARN_BEGIN and LEARN_END in lines and "A note." in lines
     assert learn_section(None) == []
+
+
+def test_stored_with_the_library_and_stale_on_a_new_stock_model_or_old_format(tmp_path):
+    from genre_desktop.core.library import Library
+
+    tracks, analyses = _library()
+    model, _ = learn.learn(tracks, analyses, "v1", list(GENRES), ["beats"])
+    assert model is not None
+    lib = Library(tmp_path / "lib.sqlite3")
+    learn.save(lib, model)
+    again, why = learn.load(lib, "v1")
+    assert again is not None and why == "" and again.labels == model.labels
+    gone, why = learn.load(lib, "v2")  # a new stock model: its analyses differ, learn again
+    assert gone is None and "new stock model" in why
+    lib.set_meta(learn.META_KEY, model.to_json() | {"format": 1})  # an older app's model
+    old, why = learn.load(lib, "v1")
+    assert old is None and "learn again" in why
+    learn.save(lib, None)
+    assert learn.load(lib, "v1") == (None, "")
+    lib.close()

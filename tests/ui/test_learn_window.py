@@ -8,9 +8,12 @@ from __future__ import annotations
 import pytest
 
 from genre_desktop.core import learn
+from genre_desktop.core.labels import GENRES
+from genre_desktop.core.library import Library, default_path
 from genre_desktop.core.plan import LIBRARY, STOCK
 from genre_desktop.ui.dialogs import LearnDialog
 from tests import audiofactory
+from tests.core.test_learn import _library as toy_library
 from tests.learnfactory import WORDS, make_half_tagged, truth
 from tests.ui.test_decisions import open_window, settle
 
@@ -92,3 +95,15 @@ def test_a_library_without_genre_tags_learns_nothing_and_says_why(qtbot, tmp_pat
     assert {r.source for r in w.model.rows} == {STOCK} and w.library.get_meta(
         learn.META_KEY
     ) is None
+
+
+def test_a_model_learned_with_another_stock_model_is_offered_again(qtbot, tmp_path):
+    lib = Library(default_path(tmp_path / "data"))
+    tracks, analyses = toy_library()
+    model, _ = learn.learn(tracks, analyses, "an older stock model", list(GENRES), ["beats"])
+    assert model is not None
+    learn.save(lib, model)
+    lib.close()
+    w = open_window(qtbot, tmp_path)
+    assert w.learned is None and w.learn_link.isVisible()
+    assert "again" in w.learn_link.text() and "new stock model" in w.learn_link.toolTip()
