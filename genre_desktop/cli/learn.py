@@ -77,6 +77,8 @@ def run(args) -> int:
         emit_json(asdict(report))
     else:
         print("\n".join(report.lines()))
+        if report.used:
+            print("(`genre-desktop learn --forget` goes back to the stock model.)")
     return EXIT.OK
 
 

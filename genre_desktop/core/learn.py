@@ -335,6 +335,11 @@ class Report:
                 f"stock model {self.stock_accuracy:.0%} (learned right where stock was wrong: "
                 f"{self.wins}, the other way round: {self.losses})."
             )
+        if self.used and self.precision is None:
+            out.append(
+                "No confidence was right 95% of the time on the held-out songs: nothing is "
+                "written on its own; accept the suggestions you agree with."
+            )
         if self.used and self.precision is not None and self.coverage is not None:
             out.append(
                 f"Write threshold {self.threshold:.0%}: {self.precision:.0%} of the held-out "
@@ -570,8 +575,7 @@ def learn(
     head = fit_head(x, s, y, prior, len(keep), steps=steps)
     report.used = True
     report.reason = (
-        "Used from now on: classify, retag and the app propose these genres in your words "
-        "(`genre-desktop learn --forget` goes back to the stock model)."
+        "Used from now on: classify, retag and the app propose these genres in your words."
     )
     report.seconds = time.perf_counter() - start
     model = Learned(

@@ -78,6 +78,19 @@ class ColumnFitter(QObject):
         header.customContextMenuRequested.connect(self.menu)
         self.fit()
 
+    def set_genre_names(self, names: list[str]) -> None:
+        """The genre columns fit the longest genre proposed (the owner's words can be longer
+        than ours: 'Singer-Songwriter'); at most 24 characters, longer ones are elided."""
+        fm = self.view.fontMetrics()
+        longest = max(
+            [COMPACT[COL_PREDICTED][2:], *(n[:24] for n in names)], key=fm.horizontalAdvance
+        )
+        header = self.view.horizontalHeader()
+        for col, text in ((COL_PREDICTED, f"✎ {longest}"), (COL_ALBUM_GENRE, f"{longest} 100%")):
+            self.width[col] = fm.horizontalAdvance(text) + 18
+            header.resizeSection(col, self.width[col])
+        self.fit()
+
     def show_column(self, col: int, on: bool) -> None:
         """The person's choice from the column menu (kept across restarts)."""
         if on:

@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self.model.sort)
         self.columns = ColumnFitter(self.view, self)
+        if self.learned is not None:
+            self.columns.set_genre_names(self.learned.labels)
         self._details_analysis = None  # the analysis the details panel shows
         self._columns_timer = QTimer(self)
         self._columns_timer.setSingleShot(True)
@@ -990,6 +992,7 @@ class MainWindow(QMainWindow):
         self.learned, self.learned_problem = model, problem
         self.model.set_policy(self._plan_settings(), model)
         self.details.set_genre_names(self.model.plan.genre_names())
+        self.columns.set_genre_names(self.model.plan.genre_names())
         self._refresh_genre_filter()
         self._show_learned_state()
 

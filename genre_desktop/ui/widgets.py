@@ -52,14 +52,18 @@ class ProbabilityChart(QWidget):
         return self.fontMetrics().horizontalAdvance("100%") + 8
 
     def sizeHint(self) -> QSize:
-        return QSize(260, (self.fontMetrics().height() + 6) * len(GENRES))
+        rows = max(len(GENRES), len(self._items))  # the owner's genres can be more than ours
+        return QSize(260, (self.fontMetrics().height() + 6) * rows)
 
     def minimumSizeHint(self) -> QSize:
         # the names and percentages always fit; the bars are what shrinks
         return QSize(self._label_width() + self._pct_width() + 30, self.sizeHint().height())
 
     def set_probabilities(self, items: list[tuple[str, float]]) -> None:
+        grows = len(items) != len(self._items)
         self._items = items
+        if grows:
+            self.updateGeometry()
         self.update()
 
     def paintEvent(self, event) -> None:
