@@ -5,6 +5,7 @@ words) where it beats the stock model. `learn --forget` goes back to the stock m
 from __future__ import annotations
 
 import sys
+import textwrap
 from dataclasses import asdict
 
 from genre_desktop.cli.common import (
@@ -14,6 +15,7 @@ from genre_desktop.cli.common import (
     load_settings_or_exit,
     no_audio_message,
     open_library,
+    terminal_width,
 )
 from genre_desktop.core import learn
 from genre_desktop.core.model import load_card
@@ -76,9 +78,16 @@ def run(args) -> int:
     if args.json:
         emit_json(asdict(report))
     else:
-        print("\n".join(report.lines()))
+        lines = report.lines()
         if report.used:
-            print("(`genre-desktop learn --forget` goes back to the stock model.)")
+            lines.append("(`genre-desktop learn --forget` goes back to the stock model.)")
+        width = terminal_width()  # a terminal gets the report wrapped; a pipe whole lines
+        for line in lines:
+            if width is None:
+                print(line)
+            else:
+                indent = " " * (len(line) - len(line.lstrip()) + 2)
+                print(textwrap.fill(line, width - 1, subsequent_indent=indent))
     return EXIT.OK
 
 

@@ -297,6 +297,7 @@ class Report:
     wins: int = 0  # held-out songs the learned model got right and the stock one wrong
     losses: int = 0  # ... and the other way round
     p_value: float = 1.0  # sign test of wins against losses
+    plain_accuracy: float | None = None  # always the commonest genre, on the same songs
     precision: float | None = None  # of the held-out songs at or above the threshold
     coverage: float | None = None  # share of held-out songs at or above the threshold
     used: bool = False  # the learned model beats the stock one and is used
@@ -533,8 +534,10 @@ def learn(
     prior = name_prior(stock_labels, labels)
     # 2. the held-out check: artist-grouped folds
     logits = np.zeros((len(rows), n_classes))
+    commonest = np.zeros(len(rows), dtype=int)  # the plainest guess: the fold's commonest genre
     for test in _folds(groups, FOLDS):
         train = np.setdiff1d(np.arange(len(rows)), test)
+        commonest[test] = np.bincount(y[train], minlength=n_classes).argmax()
         if len(set(y[train])) < 2:
             continue
         head = fit_head(x[train], s[train], y[train], prior, len(keep), steps=steps)
@@ -568,6 +571,18 @@ def learn(
                 f"(right on {report.wins} songs it missed, wrong on {report.losses} it got; "
                 f"p = {report.p_value:.2f})."
             )
+        )
+        report.seconds = time.perf_counter() - start
+        return None, report
+    # tags that do not follow the sound beat the stock model's names only by being the
+    # owner's words: the learned model must also beat always answering the commonest genre
+    plain = commonest == y
+    report.plain_accuracy = float(plain.mean())
+    if sign_test(int((learned_right & ~plain).sum()), int((~learned_right & plain).sum())) > MAX_P:
+        report.reason = (
+            "Nothing changes: your genre tags do not follow the sound closely enough to learn "
+            f"from; on artists held out, the learned model did no better than always answering "
+            f"'{labels[int(np.bincount(y).argmax())]}' ({report.plain_accuracy:.0%})."
         )
         report.seconds = time.perf_counter() - start
         return None, report

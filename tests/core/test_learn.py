@@ -162,3 +162,28 @@ def test_stored_with_the_library_and_stale_on_a_new_stock_model_or_old_format(tm
     learn.save(lib, None)
     assert learn.load(lib, "v1") == (None, "")
     lib.close()
+
+
+def test_inconsistent_tags_change_nothing_and_albums_pool_in_the_owners_words():
+    # tags that have nothing to do with the sound: the learned model cannot beat the
+    # stock one beyond chance, so nothing changes
+    tracks, analyses = _library()
+    rng = np.random.default_rng(5)
+    for t in tracks:
+        if t.genres:
+            t.genres = [str(rng.choice(["Trip Hop", "Hip Hop"]))]
+    model, report = learn.learn(tracks, analyses, "v1", list(GENRES), ["beats"])
+    assert model is None and report.reason.startswith("Nothing changes"), report.lines()
+    # a sound model pools an album of untagged tracks as the plan pools the stock model's
+    tracks, analyses = _library()
+    model, _ = learn.learn(tracks, analyses, "v1", list(GENRES), ["beats"])
+    assert model is not None
+    album = [t for t in tracks if not t.genres and t.artist == "artist 16"]  # a Trip Hop artist
+    for n, t in enumerate(album, start=1):
+        t.album, t.track_number = "One Album", n
+    plan = Plan(Settings(min_confidence=0.0, per="album"), judge=model)
+    plan.reset([Row(t, analyses[t.id]) for t in album])
+    verdicts = [plan.rows[t.id].verdict for t in album]
+    assert all(v is not None and v.album is not None for v in verdicts)
+    assert {v.album.genre for v in verdicts if v and v.album} == {"Trip Hop"}
+    assert all(r.target == ["Trip Hop"] for r in plan.rows.values())
