@@ -506,9 +506,9 @@ def learn(
     report.artists = len(set(groups))
     if len(keep) < 2 or report.artists < FOLDS:
         report.reason = (
-            "Nothing changes: too few tagged songs to learn from "
-            f"(need 2 genres with at least {MIN_SONGS} songs by {MIN_ARTISTS}+ artists, "
-            f"and {FOLDS}+ artists in all)."
+            "Nothing changes: too few tagged songs to learn from (need 2 genres, each one "
+            f"of ours or a word of yours on {MIN_SONGS}+ songs by {MIN_ARTISTS}+ artists, "
+            f"and songs by {FOLDS}+ artists in all)."
             if tracks
             else "Nothing changes: no tracks."
         )
