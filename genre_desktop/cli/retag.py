@@ -23,6 +23,7 @@ from genre_desktop.cli.common import (
     write_session,
 )
 from genre_desktop.cli.learn import judge_for
+from genre_desktop.core import learn
 from genre_desktop.core.pipeline import Analyser
 from genre_desktop.core.plan import (
     HAS_GENRE,
@@ -191,8 +192,8 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
     # learned model, when it has one, re-reads each analysis in the owner's words with its
     # own measured threshold (unless --min-confidence says otherwise)
     judge = judge_for(analyser.library, analyser.version, args.stock)
-    if judge is not None and args.min_confidence is None:
-        settings = settings.updated(min_confidence=judge.threshold)
+    if args.min_confidence is None:
+        settings = learn.settings_for(settings, judge)
     decided = plan_of(outcomes, settings, judge)
     plan = []
     for o in outcomes:

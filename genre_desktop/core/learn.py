@@ -5,10 +5,11 @@ those tags (`normalise`), keeps the genres it can learn (any of our genres, howe
 songs carry it; a word of the owner's own with 5+ songs by 2+ artists), and fits, in numpy
 on each track's cached stock analysis:
 
-1. the stock model read in the owner's words: P(owner's genre | our genre), counted from
-   what the stock model said of the tagged songs plus one song's worth of the names that
-   match (so 'Electronica' takes over from our Electronic when the owner's songs say so,
-   and a small library starts from what the stock model knows);
+1. the stock model read in the owner's words: P(owner's genre | our genre), the channel
+   that best explains the owner's tags from what the stock model said of the same songs
+   (maximum likelihood, by EM), plus 5 songs' worth of the names that match (so
+   'Electronica' takes over from our Electronic when the owner's songs say so, and a small
+   library starts from what the stock model knows);
 2. a softmax correction on the stock log-probabilities, descriptive tags and embedding,
    strongly regularised towards (1).
 
@@ -16,8 +17,9 @@ Our genres the owner has not used stay open, in our names. It then checks itself
 agreement with the owner's tags on artists held out of the fit (grouped by the artist tag,
 else the folder), next to the stock model's agreement on the same songs (its names mapped
 to the owner's where they match). The learned model is used only where it beats the stock
-one beyond chance (a sign test on the songs they disagree on); its temperature and its
-write threshold (>= 95% precision) come from that same check.
+one, and always answering the owner's commonest genre, beyond chance (a sign test on the
+songs they disagree on); its temperature and its write threshold (>= 95% precision) come
+from that same check (`settings_for`).
 
 `Learned` is a `core.plan.Judge`: the plan asks it to re-read each stock analysis.
 """
@@ -36,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from genre_desktop.config import Settings
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.records import Analysis, Track
 
@@ -142,12 +145,15 @@ def name_prior(stock_labels: list[str], words: list[str]) -> np.ndarray:
     keys = [key(w) for w in words]
     prior = np.full((len(stock_labels), len(words)), 1.0 / len(words))
     for j, lab in enumerate(stock_labels):
-        for k in (key(lab), key(display_name(lab))):
-            if k in keys:
-                prior[j] = 0.0
-                prior[j, keys.index(k)] = 1.0
-                break
+        if _ours(lab) in keys:
+            prior[j] = 0.0
+            prior[j, keys.index(_ours(lab))] = 1.0
     return prior
+
+
+def _ours(label: str) -> str:
+    """The key of one of our genres, however the owner spells it ('hiphop', 'Hip-Hop')."""
+    return key(display_name(label))
 
 
 def fit_transfer(
@@ -181,8 +187,12 @@ class Head:
     b: np.ndarray
 
     def logits(self, x: np.ndarray, s: np.ndarray) -> np.ndarray:
-        base = np.log(np.clip(s @ self.transfer, 1e-6, 1.0))
-        return base + ((x - self.mu) / self.sd) @ self.w + self.b
+        return _read(s, self.transfer) + ((x - self.mu) / self.sd) @ self.w + self.b
+
+
+def _read(s: np.ndarray, transfer: np.ndarray) -> np.ndarray:
+    """Log-probabilities of the owner's genres from the stock model's probabilities."""
+    return np.log(np.clip(s @ transfer, 1e-6, 1.0))
 
 
 def fit_head(
@@ -197,7 +207,8 @@ def fit_head(
     """The stock model's evidence read in the owner's words (`fit_transfer`) is where the
     model starts; a multinomial logistic correction on standardised features (L2 towards
     that start, Adam in numpy, `STEPS` full-batch steps in float32: the whole `learn` of
-    10,000 tagged tracks, 6 fits, takes about 3 s on 2 cores, `make bench`) learns what the owner's genres add. A small library stays near the stock model.
+    10,000 tagged tracks, 6 fits, takes about 3 s on 2 cores, `make bench`) learns what the
+    owner's genres add. A small library stays near the stock model.
     Columns from `owned` on are our genres the owner has not used: only the stock model
     speaks for them (no correction)."""
     n_classes = prior.shape[1]
@@ -206,7 +217,7 @@ def fit_head(
     mu = x.mean(0)
     sd = x.std(0) + 1e-6
     xs = ((x - mu) / sd).astype(np.float32)  # float32: twice the speed, plenty of precision
-    base = np.log(np.clip(s @ transfer, 1e-6, 1.0)).astype(np.float32)
+    base = _read(s, transfer).astype(np.float32)
     n, d = xs.shape
     w = np.zeros((d, k), dtype=np.float32)
     b = np.zeros(k, dtype=np.float32)
@@ -487,7 +498,7 @@ def learn(
     artists: dict[str, set[str]] = defaultdict(set)
     for i in usable:
         artists[per_track[i]].add(group_of(by_id[i]))
-    ours = {key(display_name(lab)) for lab in stock_labels} | {key(lab) for lab in stock_labels}
+    ours = {_ours(lab) for lab in stock_labels}
     keep = []
     for k, n in songs.items():
         if k in ours:  # one of our genres: the stock model already knows it
@@ -522,7 +533,7 @@ def learn(
     # words, which says the owner calls it something else ('Electronica' for Electronic)
     extra = []
     for j, lab in enumerate(stock_labels):
-        if key(display_name(lab)) in keep:
+        if _ours(lab) in keep:
             continue
         if s[:, j].sum() >= MIN_SONGS:
             report.renamed.append(display_name(lab))
@@ -544,7 +555,7 @@ def learn(
         logits[test] = head.logits(x[test], s[test])
     pred = logits.argmax(1)
     learned_right = pred == y
-    stock_pred = [key(display_name(analyses[i].genre)) for i in rows]
+    stock_pred = [_ours(analyses[i].genre) for i in rows]
     stock_right = np.array([sp == per_track[i] for sp, i in zip(stock_pred, rows, strict=True)])
     report.checked = len(rows)
     report.learned_accuracy = float(learned_right.mean())
@@ -630,6 +641,12 @@ def stale_tags(library: Any, model: Learned) -> bool:
 
 def save(library: Any, model: Learned | None) -> None:
     library.set_meta(META_KEY, model.to_json() if model is not None else None)
+
+
+def settings_for(settings: Settings, model: Learned | None) -> Settings:
+    """The settings a plan decides by: with the library's own model, the write threshold
+    its held-out check measured (95% precision) instead of the stock model's."""
+    return settings.updated(min_confidence=model.threshold) if model is not None else settings
 
 
 def learn_library(

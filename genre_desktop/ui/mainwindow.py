@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
         self.model = TrackTableModel(self)
-        self.model.set_policy(self._plan_settings(), self.learned)
+        self.model.set_policy(learn.settings_for(self.settings, self.learned), self.learned)
         self.proxy = TrackFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -939,13 +939,6 @@ class MainWindow(QMainWindow):
                 self.details.set_playing(False)
 
     # -- the library's own genres -------------------------------------------------------------------
-    def _plan_settings(self) -> config.Settings:
-        """The settings the plan decides by: the library's own model writes at the threshold
-        its held-out check measured (95% precision), the stock model at the person's."""
-        if self.learned is not None:
-            return self.settings.updated(min_confidence=self.learned.threshold)
-        return self.settings
-
     def learn_from_tags(self) -> None:
         """Learn the genres the person already wrote (core.learn), off the window's thread;
         after the running analysis, so every tagged track counts."""
@@ -988,9 +981,9 @@ class MainWindow(QMainWindow):
         self.act_learn.setEnabled(True)
         self.statusBar().showMessage(f"Nothing learned: {message}", 15000)
 
-    def _use_learned(self, model: learn.Learned | None, problem: str = "") -> None:
-        self.learned, self.learned_problem = model, problem
-        self.model.set_policy(self._plan_settings(), model)
+    def _use_learned(self, model: learn.Learned | None) -> None:
+        self.learned, self.learned_problem = model, ""
+        self.model.set_policy(learn.settings_for(self.settings, self.learned), model)
         self.details.set_genre_names(self.model.plan.genre_names())
         self.columns.set_genre_names(self.model.plan.genre_names())
         self._refresh_genre_filter()
@@ -1044,7 +1037,7 @@ class MainWindow(QMainWindow):
                 config.save_settings(self.settings)
             except (config.ConfigError, OSError) as exc:
                 QMessageBox.warning(self, "Settings", f"Settings not saved: {exc}")
-            self.model.set_policy(self._plan_settings())
+            self.model.set_policy(learn.settings_for(self.settings, self.learned))
 
     def _restore_state(self) -> None:
         s = window_settings()
