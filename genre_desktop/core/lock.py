@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+
 from genre_desktop.errors import BusyError
 
 PID_BYTES = 64  # the holder's "pid N" text lives in [0, PID_BYTES)
