@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +27,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
-from genre_desktop.core import audio, fields, formats
+from genre_desktop.core import atomic, audio, fields, formats
 from genre_desktop.errors import DecodeError, TagReadError, TagWriteError, UnsupportedFormatError
 
 # ID3v2.3 has no multi-value text frames: values are joined with this (Picard's default).
@@ -266,16 +264,6 @@ def read(path: str | os.PathLike[str]) -> TrackTags:
     return tags
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _stat_sig(st: os.stat_result) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
@@ -323,30 +311,29 @@ def write_genres(
         raise TagWriteError(f"cannot write tags: {exc.reason}", p) from exc
 
     remove_stale_temps(p)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=TMP_SUFFIX, dir=p.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
-        shutil.copyfile(p, tmp)
-        shutil.copymode(p, tmp)
+        # inside the try: on Windows os.access says yes to a read-only folder, and a path
+        # near 260 characters fails only here (core.atomic says which, per file)
+        tmp = atomic.make_temp(p, TMP_SUFFIX)
+        atomic.copy_file(p, tmp)  # with xattrs / Finder tags / alternate data streams
         f = _open(tmp)
         if f.tags is None:
             f.add_tags()
         fam = _family(f)
         fam.set_genres(f.tags, genres)
         fam.save(f, str(tmp), id3_version)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        atomic.sync_file(tmp)  # F_FULLFSYNC on macOS
         _verify(tmp, p, before_tags, before_audio, genres, id3_version)
         if _stat_sig(p.stat()) != _stat_sig(st):
             raise TagWriteError("file changed by another program during the write", p)
-        os.replace(tmp, p)
-        _fsync_dir(p.parent)
+        atomic.replace(tmp, p)  # retried while Windows reports the file in use
+        atomic.sync_dir(p.parent)
     except TagWriteError:
-        tmp.unlink(missing_ok=True)
+        atomic.discard(tmp)
         raise
     except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
+        atomic.discard(tmp)
         raise TagWriteError("file is locked or in use by another program", p) from exc
     except (
         OSError,
@@ -355,10 +342,10 @@ def write_genres(
         UnsupportedFormatError,
         DecodeError,
     ) as exc:
-        tmp.unlink(missing_ok=True)
+        atomic.discard(tmp)
         raise TagWriteError(f"write failed: {exc}", p) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        atomic.discard(tmp)
         raise
     return _stat_sig(p.stat())
 
