@@ -197,6 +197,11 @@ def retag_writing(folder) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="Windows delivers Ctrl-C only to a console process group (CTRL_C_EVENT), not as a "
+    "signal to one child; the Linux and macOS runners cover the interrupt",
+)
 def test_ctrl_c_finishes_the_file_prints_the_summary_and_resumes(mixed):
     proc = retag_writing(mixed)
     proc.send_signal(signal.SIGINT)
@@ -223,11 +228,12 @@ def test_killed_twenty_times_and_resumed_every_file_intact_then_undone(mixed):
     for _ in range(60):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(float(rng.uniform(0.3, 1.6)))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
+        killed = proc.poll() is None
+        if killed:
+            proc.kill()  # portable: SIGKILL on POSIX, TerminateProcess on Windows
             kills += 1
         _, err = proc.communicate()
-        assert proc.returncode in (0, -signal.SIGKILL), err
+        assert proc.returncode == 0 or killed, err
         for p in paths:  # after every kill: old genre or new, never damaged
             assert len(tags.read(p).genres) <= 1
         if kills >= 20:

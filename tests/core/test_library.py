@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -126,7 +125,7 @@ def test_killed_mid_transaction_the_database_stays_consistent(tmp_path):
     for delay in (0.8, 1.1, 1.5):
         proc = subprocess.Popen([sys.executable, "-c", _FILLER, str(path)], cwd=os.getcwd())
         time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()  # portable: SIGKILL on POSIX, TerminateProcess on Windows
         proc.wait()
         lib = Library(path)
         assert lib.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
