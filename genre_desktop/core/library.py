@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from genre_desktop.core import fields
+from genre_desktop.core import fields, pathkey
 from genre_desktop.core.records import (
     GENRE,
     Analysis,
@@ -598,7 +598,8 @@ def _analysis(r: sqlite3.Row) -> Analysis:
 
 
 def _is_under(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+    # by key: on Windows and macOS 'C:\\Music' and 'c:\\music' are one folder (core.pathkey)
+    return pathkey.is_under(path, root)
 
 
 def _like_prefix(root: str) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genre_desktop.core import audio, fields, tags
+from genre_desktop.core import audio, fields, pathkey, tags
 from genre_desktop.core.library import Library
 from genre_desktop.core.records import Track
 from genre_desktop.errors import GenreDesktopError
@@ -79,12 +79,13 @@ def walk(
     """Audio candidates under the given files/folders, each once; symlinked folders are
     followed, but a folder already visited (by device and inode) is not entered again."""
     seen_dirs: set[tuple[int, int]] = set()
-    seen_files: set[str] = set()
+    seen_files: set[str] = set()  # by key: one file, however spelled (core.pathkey)
     errors = errors if errors is not None else []
 
     def visit_file(p: str) -> Iterator[str]:
-        if p not in seen_files and _is_candidate(p):
-            seen_files.add(p)
+        k = pathkey.key(p)
+        if k not in seen_files and _is_candidate(p):
+            seen_files.add(k)
             yield p
 
     for start in paths:
@@ -177,12 +178,15 @@ def scan(
     """Bring the library in step with the folders/files in `paths` (remembered as the
     library's folders unless `remember` is False)."""
     progress = progress or Progress()
-    roots = [os.path.abspath(os.fspath(p)) for p in paths]
+    roots = [_as_known(library, os.path.abspath(os.fspath(p))) for p in paths]
     for r in roots:
         if remember and os.path.isdir(r):
             library.add_root(r)
     result = ScanResult()
     known = library.known_stats(roots)
+    # by key: a file whose path is spelled differently now (a case-only rename, NFC/NFD,
+    # a mapped drive for its UNC path) is the row we have, never a second one
+    known_by_key = {pathkey.key(p): p for p in known}
     files = []
     for i, f in enumerate(walk(roots, result.errors)):
         files.append(f)
@@ -201,7 +205,11 @@ def scan(
             except OSError as exc:
                 result.errors.append((path, f"vanished or unreadable: {exc.strerror or exc}"))
                 continue
-            old = known.get(path)
+            was = known_by_key.get(pathkey.key(path), path)
+            old = known.get(was)
+            if old is not None and was != path:
+                library.move_track(old[2], path)  # keeps the path as the file system spells it
+                result.renamed.append((was, path))
             if old is not None and (old[0], old[1]) == (st.st_size, st.st_mtime_ns):
                 result.unchanged += 1
                 continue
@@ -231,8 +239,10 @@ def scan(
         return result
 
     # removed files, and renames: a new path with the same size and mtime as a vanished one
-    present = set(files)
-    gone = {p: v for p, v in known.items() if p not in present and not os.path.exists(p)}
+    present = {pathkey.key(f) for f in files}
+    gone = {
+        p: v for p, v in known.items() if pathkey.key(p) not in present and not os.path.exists(p)
+    }
     by_sig = {(v[0], v[1]): (p, v[2]) for p, v in gone.items()}
     still_new = []
     for t in new_tracks:
@@ -250,3 +260,10 @@ def scan(
     library.remove_tracks(v[2] for v in gone.values())
     result.removed = sorted(gone)
     return result
+
+
+def _as_known(library: Library, root: str) -> str:
+    """A folder spelled as the library already knows it (c:\\music -> C:\\Music), so the
+    paths under it keep one spelling."""
+    k = pathkey.key(root)
+    return next((r for r in library.roots() if pathkey.key(r) == k), root)
