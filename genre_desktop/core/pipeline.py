@@ -55,11 +55,44 @@ def run_in_background() -> None:
             os.nice(BACKGROUND_NICE)
 
 
+# ProcessPoolExecutor waits on its workers with WaitForMultipleObjects on Windows, which
+# takes at most 64 handles (3 its own): more than 61 workers raise ValueError there
+MAX_WINDOWS_WORKERS = 61
+BELOW_NORMAL_PRIORITY_CLASS = 0x4000
+
+
+def worker_cap(jobs: int, platform: str | None = None) -> int:
+    """How many worker processes `jobs` may really start on `platform`."""
+    jobs = max(1, jobs)
+    if (platform or sys.platform) == "win32":
+        return min(jobs, MAX_WINDOWS_WORKERS)
+    return jobs
+
+
+def lower_priority(nice: int, platform: str | None = None) -> str:
+    """Lower the calling process's priority; returns how ('' when it could not). Windows
+    has no nice values: BELOW_NORMAL_PRIORITY_CLASS is its 'a bit below the desktop'."""
+    if (platform or sys.platform) == "win32":
+        try:
+            import ctypes
+
+            kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined]
+            if kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), BELOW_NORMAL_PRIORITY_CLASS):
+                return "BELOW_NORMAL_PRIORITY_CLASS"
+        except (OSError, AttributeError):
+            pass
+        return ""
+    try:
+        os.nice(nice)
+        return "nice"
+    except (OSError, AttributeError):  # not allowed: it runs at normal priority
+        return ""
+
+
 def _init_worker(model_dir: str | None, windows: int, nice: int) -> None:
     global _worker_model
-    if nice and hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(nice)
+    if nice:
+        lower_priority(nice)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from genre_desktop.core.model import GenreModel
 
@@ -98,7 +131,7 @@ class Analyser:
 
         self.library = library
         self.model_dir = model_dir
-        self.jobs = max(1, jobs)
+        self.jobs = worker_cap(jobs)  # 61 at most on Windows
         self.windows = windows or DEFAULT_WINDOWS
         self.version = load_card(model_dir).version
         self._local: GenreModel | None = None
