@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+
+def utf8_streams(streams: Iterable[TextIO | None] | None = None) -> None:
+    """Make stdout/stderr UTF-8 where they are not (a pipe or a file on Windows is the
+    ANSI code page, cp1252 in the West): a Japanese or Cyrillic file name would raise
+    UnicodeEncodeError in the middle of a batch. A character the stream still cannot take
+    is written as a \\x/\\u escape, never an exception. A console (already UTF-8 since
+    Python 3.6) and a missing stream (a windowed app) are left alone."""
+    for stream in (sys.stdout, sys.stderr) if streams is None else streams:
+        if stream is None or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            utf8 = codecs.lookup(stream.encoding or "ascii").name == "utf-8"
+        except LookupError:
+            utf8 = False
+        with contextlib.suppress(ValueError, OSError):  # detached or closed
+            if utf8 or stream.isatty():  # a terminal shows its own code page, not UTF-8
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    utf8_streams()
     import os
 
     from genre_desktop.cli import SUBCOMMANDS, run_cli
