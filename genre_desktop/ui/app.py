@@ -106,6 +106,56 @@ def missing_libraries_message(missing: list[str], libraries=XCB_LIBRARIES) -> st
     )
 
 
+def file_open_path(event) -> str:
+    """The local path a QFileOpenEvent carries ('' when it is not a local file)."""
+    path = event.file()
+    if not path and event.url().isLocalFile():
+        path = event.url().toLocalFile()
+    return path
+
+
+def make_file_opener(app):
+    """An event filter for the application: files and folders dropped on the Dock icon or
+    opened with Finder's "Open With" (macOS sends them as QFileOpenEvent, not as argv) go
+    to the window like dropped folders. Events that arrive before the window exists (the
+    ones that launched the app) are kept until `set_target`; several in a row (a drop of
+    many files) reach the window as one list."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FileOpener(QObject):
+        def __init__(self) -> None:
+            super().__init__(app)
+            self.pending: list[str] = []
+            self.target = None
+            self._flush = QTimer(self)
+            self._flush.setSingleShot(True)
+            self._flush.setInterval(0)
+            self._flush.timeout.connect(self.flush)
+
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.FileOpen:
+                path = file_open_path(event)
+                if path:
+                    self.pending.append(path)
+                    if self.target is not None:
+                        self._flush.start()
+                return True
+            return False
+
+        def set_target(self, add_paths) -> None:
+            self.target = add_paths
+            self.flush()
+
+        def flush(self) -> None:
+            if self.target is not None and self.pending:
+                paths, self.pending = list(dict.fromkeys(self.pending)), []
+                self.target(paths)
+
+    opener = FileOpener()
+    app.installEventFilter(opener)
+    return opener
+
+
 def run_gui(argv: list[str]) -> int:
     reason = no_display_reason()
     if reason:
@@ -133,6 +183,7 @@ def run_gui(argv: list[str]) -> int:
         [sys.argv[0], *[a for a in argv if a.startswith("-")]]
     )
     app.setApplicationDisplayName(APP_NAME)
+    opener = make_file_opener(app)  # before anything else: the launch's own open events
     app.setWindowIcon(app_icon())
     logging.getLogger(__name__).info("%s %s starting; log at %s", APP_NAME, __version__, log_path)
     try:
@@ -150,4 +201,5 @@ def run_gui(argv: list[str]) -> int:
     paths = [a for a in argv if not a.startswith("-")]
     if paths:
         window.add_paths(paths)
+    opener.set_target(window.add_paths)  # Dock drops / Open With, also those held until now
     return int(app.exec())
