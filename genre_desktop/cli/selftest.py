@@ -59,6 +59,8 @@ def self_test() -> int:
             back = tags.read(copy).genres
             if back != [display_name(a.genre)] or audio.payload_digest(copy) != before:
                 raise RuntimeError(f"tag round trip failed: read back {back!r}")
+        step = "hold the library's write lock against a second process"
+        print(lock_check())
         step = "load PortAudio for the preview player"
         import sounddevice as sd
 
@@ -72,3 +74,32 @@ def self_test() -> int:
     except Exception as exc:
         print(f"self-test failed: could not {step}: {exc}", file=sys.stderr)
         return 1
+
+
+def _second_writer(path: str) -> str:
+    """In a spawned process (the bundle re-entered through freeze_support): try the lock."""
+    from genre_desktop.core.lock import WriteLock
+    from genre_desktop.errors import BusyError
+
+    try:
+        WriteLock(Path(path)).acquire().release()
+    except BusyError as exc:
+        return str(exc)
+    return "acquired"
+
+
+def lock_check() -> str:
+    """A second process must be refused the lock with who holds it (Windows: mandatory
+    byte-range locks), and spawned processes must start at all (a frozen bundle)."""
+    import multiprocessing
+    import os
+
+    from genre_desktop.core.lock import WriteLock
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "write.lock"
+        with WriteLock(path), multiprocessing.get_context("spawn").Pool(1) as pool:
+            said = pool.apply(_second_writer, (str(path),))
+    if f"pid {os.getpid()}" not in said:
+        raise RuntimeError(f"a second process was not refused the lock as it should be: {said}")
+    return "write lock: a second process is refused and told who holds it"

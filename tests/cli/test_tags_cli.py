@@ -259,4 +259,5 @@ def test_self_test_passes_and_prints_figures_that_explain_it(model_available):
     assert m, proc.stdout
     worst, allowed = float(m.group(1)), float(m.group(2))
     assert worst <= allowed and m.group(1) != m.group(2)  # never '0.002 allowed 0.002'
+    assert "write lock: a second process is refused" in proc.stdout  # the bundle's lock too
     assert "self-test passed" in proc.stdout
