@@ -17,7 +17,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 BUNDLE = DIST / "GenreDesktop"
-EXE = BUNDLE / ("GenreDesktop.exe" if sys.platform == "win32" else "GenreDesktop")
+
+
+def bundle_exe(platform: str = sys.platform, dist: Path = DIST) -> Path:
+    """The program a person starts: the .app's binary on macOS (not the one-folder build
+    it is made from), the windowed exe on Windows."""
+    if platform == "darwin":
+        return dist / "GenreDesktop.app" / "Contents" / "MacOS" / "GenreDesktop"
+    return dist / "GenreDesktop" / ("GenreDesktop.exe" if platform == "win32" else "GenreDesktop")
+
+
+def cli_exe(platform: str = sys.platform, dist: Path = DIST) -> Path:
+    """The program the commands run from: on Windows the console exe beside the windowed
+    one (a windowed exe has no stdout for pipes and shells do not wait for it)."""
+    if platform == "win32":
+        return dist / "GenreDesktop" / "genre-desktop-cli.exe"
+    return bundle_exe(platform, dist)
+
+
+EXE = bundle_exe()
+CLI_EXE = cli_exe()
 
 
 def size_of(path: Path) -> int:
@@ -45,19 +64,28 @@ def smoke() -> None:
         out = subprocess.run(
             [str(EXE), *args], capture_output=True, text=True, env=env, timeout=120
         )
-        print(f"$ GenreDesktop {' '.join(args)}\n{out.stdout.strip()}")
+        print(f"$ {EXE.name} {' '.join(args)}\n{out.stdout.strip()}")
         if out.returncode != 0:
             print(out.stderr, file=sys.stderr)
             raise SystemExit(f"bundle smoke test failed: {args}")
+    if CLI_EXE != EXE:  # Windows: the console program's output reaches a pipe
+        out = subprocess.run(
+            [str(CLI_EXE), "--version"], capture_output=True, text=True, env=env, timeout=120
+        )
+        print(f"$ {CLI_EXE.name} --version\n{out.stdout.strip()}")
+        if out.returncode != 0 or not out.stdout.strip():
+            raise SystemExit(f"{CLI_EXE.name} --version printed nothing to a pipe: {out.stderr}")
 
 
-def classify_json(command: list[str], folder: Path) -> tuple[dict[str, dict], str, int]:
+def classify_json(
+    command: list[str], folder: Path, extra: list[str] | None = None
+) -> tuple[dict[str, dict], str, int]:
     """`COMMAND classify --json FOLDER` with a throw-away library: results by file name,
     stderr and the exit status (used here on the bundle, by smoke_fixtures.py on .venv)."""
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": data, "GENRE_DESKTOP_CONFIG_DIR": data}
         out = subprocess.run(
-            [*command, "classify", "--json", str(folder)],
+            [*command, "classify", "--json", *(extra or []), str(folder)],
             capture_output=True, text=True, env=env, timeout=300,
         )  # fmt: skip
     rows = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
@@ -68,7 +96,8 @@ def classify_fixtures(fixtures: Path, tolerance: float = 2e-3) -> None:
     """The bundle classifies one file of every supported format (packaging/smoke_fixtures.py)
     and agrees with the development build: its audio-only FFmpeg decodes them all alike."""
     expected = json.loads((fixtures / "expected.json").read_text())
-    got, stderr, returncode = classify_json([str(EXE)], fixtures / "audio")
+    # two worker processes: the bundle must start its spawned analysis workers
+    got, stderr, returncode = classify_json([str(CLI_EXE)], fixtures / "audio", ["--jobs", "2"])
     problems = []
     for name, want in sorted(expected.items()):
         row = got.get(name)

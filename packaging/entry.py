@@ -5,8 +5,10 @@ import sys
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # spawned analysis workers re-enter here
-    if sys.platform == "win32" and len(sys.argv) > 1:
-        # a windowed .exe has no console: attach to the one it was started from for the CLI
+    if sys.platform == "win32" and len(sys.argv) > 1 and sys.stdout is None:
+        # GenreDesktop.exe is windowed and has no stdout: show a command's output in the
+        # console it was started from. Pipes, redirects and exit codes need the console
+        # program beside it, genre-desktop-cli.exe (same entry, console=True: stdout is set).
         try:
             import ctypes
 

@@ -8,10 +8,20 @@
 # Development and the tests keep the PyPI wheel (its encoders make the test fixtures).
 #
 #   packaging/ffmpeg/build.sh OUTDIR    -> OUTDIR/prefix (FFmpeg), OUTDIR/wheels/av-*.whl
+#   packaging/ffmpeg/build.sh OUTDIR --licenses-only
+#                                       -> OUTDIR/prefix/share/licenses/ffmpeg only
 # Cached: a second run with the same versions does nothing.
+#
+# Linux and macOS (Apple Silicon; `brew install nasm pkg-config`) build it. Windows does
+# not yet: PyAV on Windows is compiled with MSVC against FFmpeg import libraries, which
+# needs an MSYS2 + MSVC toolchain this script does not set up. The Windows bundle keeps the
+# PyPI wheel's FFmpeg (with x264/x265, GPL) and ships FFmpeg's licence texts with a note of
+# where its source is (--licenses-only).
 set -euo pipefail
 
-OUT=$(realpath -m "${1:?usage: build.sh OUTDIR}")
+mkdir -p "${1:?usage: build.sh OUTDIR [--licenses-only]}"
+OUT=$(cd "$1" && pwd)
+MODE=${2:-build}
 PYTHON=${PYTHON:-python3}
 FFMPEG_VERSION=8.1.2
 FFMPEG_SHA256=464beb5e7bf0c311e68b45ae2f04e9cc2af88851abb4082231742a74d97b524c
@@ -26,8 +36,48 @@ AV_VERSION=18.1.0
 
 PREFIX=$OUT/prefix
 STAMP=$PREFIX/.built-$FFMPEG_VERSION
-JOBS=$(nproc 2>/dev/null || echo 2)
+JOBS=$(nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 mkdir -p "$OUT"
+
+sha_ok() { # sha_ok SHA FILE: GNU coreutils on Linux and Git Bash, shasum on macOS
+  if command -v sha256sum >/dev/null; then echo "$1  $2" | sha256sum -c --status
+  else echo "$1  $2" | shasum -a 256 -c --status; fi
+}
+
+fetch_source() {
+  tarball=$OUT/ffmpeg-$FFMPEG_VERSION.tar.xz
+  if [ ! -f "$tarball" ] || ! sha_ok "$FFMPEG_SHA256" "$tarball"; then
+    for url in "${FFMPEG_URLS[@]}"; do
+      echo "fetching FFmpeg $FFMPEG_VERSION source from $url"
+      if curl -fsSL --retry 2 --connect-timeout 20 -o "$tarball.part" "$url" &&
+        sha_ok "$FFMPEG_SHA256" "$tarball.part"; then
+        mv "$tarball.part" "$tarball"
+        FFMPEG_URL=$url
+        break
+      fi
+      echo "  not available there, or its checksum differs" >&2
+    done
+    [ -f "$tarball" ] || { echo "FFmpeg $FFMPEG_VERSION source not found (set FFMPEG_URL)" >&2; exit 1; }
+  fi
+}
+
+if [ "$MODE" = "--licenses-only" ]; then
+  # the PyPI wheel's FFmpeg stays (Windows): its licences travel with it
+  fetch_source
+  tar -xf "$tarball" -C "$OUT" "ffmpeg-$FFMPEG_VERSION/LICENSE.md" "ffmpeg-$FFMPEG_VERSION/COPYING.GPLv2" \
+    "ffmpeg-$FFMPEG_VERSION/COPYING.GPLv3" "ffmpeg-$FFMPEG_VERSION/COPYING.LGPLv2.1" "ffmpeg-$FFMPEG_VERSION/COPYING.LGPLv3"
+  mkdir -p "$PREFIX/share/licenses/ffmpeg"
+  cp "$OUT/ffmpeg-$FFMPEG_VERSION"/{LICENSE.md,COPYING.*} "$PREFIX/share/licenses/ffmpeg/"
+  av_version=$("$PYTHON" -c "import av; print(av.__version__, av.ffmpeg_version_info)" 2>/dev/null || echo "unknown")
+  cat >"$PREFIX/share/licenses/ffmpeg/SOURCE.txt" <<TXT
+This bundle carries the FFmpeg libraries of the PyAV wheel from PyPI (PyAV and FFmpeg:
+$av_version). That FFmpeg is built with GPL parts (x264, x265), so it is distributed under
+the GPL (COPYING.GPLv2 / COPYING.GPLv3 here); its source and build scripts are published by
+the PyAV project: https://github.com/PyAV-Org/pyav-ffmpeg and https://ffmpeg.org/download.html
+TXT
+  echo "FFmpeg licence texts in $PREFIX/share/licenses/ffmpeg"
+  exit 0
+fi
 
 # what core/audio.py reads: MP3, FLAC, Ogg Vorbis/Opus, M4A (AAC, ALAC), WAV/AIFF PCM and
 # the common WAV ADPCM and telephony codecs, raw ADTS AAC
@@ -40,20 +90,7 @@ PARSERS=aac,aac_latm,flac,mpegaudio,opus,vorbis
 FILTERS=abuffer,abuffersink,aformat,aresample,anull,buffer,buffersink,format,null
 
 if [ ! -f "$STAMP" ]; then
-  tarball=$OUT/ffmpeg-$FFMPEG_VERSION.tar.xz
-  if [ ! -f "$tarball" ] || ! echo "$FFMPEG_SHA256  $tarball" | sha256sum -c --status; then
-    for url in "${FFMPEG_URLS[@]}"; do
-      echo "fetching FFmpeg $FFMPEG_VERSION source from $url"
-      if curl -fsSL --retry 2 --connect-timeout 20 -o "$tarball.part" "$url" &&
-        echo "$FFMPEG_SHA256  $tarball.part" | sha256sum -c --status; then
-        mv "$tarball.part" "$tarball"
-        FFMPEG_URL=$url
-        break
-      fi
-      echo "  not available there, or its checksum differs" >&2
-    done
-    [ -f "$tarball" ] || { echo "FFmpeg $FFMPEG_VERSION source not found (set FFMPEG_URL)" >&2; exit 1; }
-  fi
+  fetch_source
   src=$OUT/ffmpeg-$FFMPEG_VERSION
   rm -rf "$src" "$PREFIX"
   tar -xf "$tarball" -C "$OUT"
@@ -84,7 +121,7 @@ if ! ls "$WHEELS"/av-"$AV_VERSION"-*.whl >/dev/null 2>&1; then
   echo "compiling PyAV $AV_VERSION against it"
   rm -rf "$WHEELS" && mkdir -p "$WHEELS"
   PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig \
-    CFLAGS="-O2 -g0" LDFLAGS="-Wl,-rpath,$PREFIX/lib -s" \
+    CFLAGS="-O2 -g0" LDFLAGS="-Wl,-rpath,$PREFIX/lib$([ "$(uname)" = Linux ] && echo " -s")" \
     "$PYTHON" -m pip wheel --quiet --no-deps --no-binary av "av==$AV_VERSION" -w "$WHEELS"
 fi
 du -sh "$PREFIX/lib" | sed 's/^/FFmpeg libraries: /'
