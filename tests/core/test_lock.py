@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import types
 
 import pytest
@@ -37,8 +38,18 @@ def test_a_second_process_gets_busy_error_naming_the_holder(tmp_path):
     finally:
         proc.kill()  # portable: TerminateProcess on Windows, SIGKILL on POSIX
         proc.wait()
-    with WriteLock(path):  # the dead holder's lock went with it
-        assert lock.read_holder(path) == f"pid {os.getpid()}"
+    # the dead holder's lock went with it (Windows frees a dead process's locks a moment
+    # later, so the second writer waits a little, as WriteSession does)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            held = WriteLock(path).acquire()
+            break
+        except BusyError:
+            assert time.monotonic() < deadline, "a killed holder's lock was never released"
+            time.sleep(0.1)
+    assert lock.read_holder(path) == f"pid {os.getpid()}"
+    held.release()
 
 
 class _MandatoryLocks:
