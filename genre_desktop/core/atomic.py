@@ -117,6 +117,8 @@ def _mac_copy_metadata(src: Path, dst: Path) -> None:
     fn.restype = ctypes.c_int
     if fn(os.fsencode(src), os.fsencode(dst), None, copyfile_acl | copyfile_xattr) != 0:
         err = ctypes.get_errno()
+        if err in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return  # a volume without extended attributes: there are none to lose
         raise OSError(err, f"copying extended attributes failed: {os.strerror(err)}")
 
 
