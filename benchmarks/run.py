@@ -453,6 +453,7 @@ def main() -> int:
     ap.add_argument("--rescan-files", type=int, default=10_000)
     ap.add_argument("--reference-tracks", type=int, default=8)
     ap.add_argument("--skip", nargs="*", default=[])
+    ap.add_argument("--jobs", nargs="*", type=int, help="analysis jobs (default: 1 and all cores)")
     args = ap.parse_args()
     results: dict = {
         "machine": {
@@ -474,7 +475,7 @@ def main() -> int:
     if old is not None:
         models["_float"] = old  # the model this build replaced, measured side by side
     if "analysis" not in args.skip:
-        for jobs in sorted({1, os.cpu_count() or 1}):
+        for jobs in args.jobs or sorted({1, os.cpu_count() or 1}):
             rows: dict[str, tuple[list, list, list, list]] = {m: ([], [], [], []) for m in models}
             for _ in range(args.runs):
                 for suffix, folder in models.items():  # interleaved: the same load for each
