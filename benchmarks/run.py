@@ -116,7 +116,7 @@ def analyse_once(
     steady-state tracks per second between the first and the last result, peak RSS of the
     command and its worker processes together, CPU seconds of all of them)."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp}
+        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
         if model_dir is not None:
             env["GENRE_DESKTOP_MODEL_DIR"] = str(model_dir)
         cmd = [
@@ -199,7 +199,7 @@ def classify_whole(folder: Path, model_dir: Path | None = None) -> tuple[float, 
     """Seconds of one `classify FOLDER --json` process, start to exit, into a fresh library
     (every file analysed: nothing cached), and the CPU seconds it and its workers used."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp}
+        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
         if model_dir is not None:
             env["GENRE_DESKTOP_MODEL_DIR"] = str(model_dir)
         cpu0 = _children_cpu()
