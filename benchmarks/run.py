@@ -22,6 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# stage_breakdown() runs here as one analysis worker runs: numpy's BLAS on one thread (set
+# before numpy loads); the commands it times get the caller's environment (_child_env)
+_CALLER_BLAS = os.environ.get("OPENBLAS_NUM_THREADS")
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import numpy as np  # noqa: E402
 
@@ -116,7 +120,7 @@ def analyse_once(
     steady-state tracks per second between the first and the last result, peak RSS of the
     command and its worker processes together, CPU seconds of all of them)."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
+        env = {**_child_env(), "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
         if model_dir is not None:
             env["GENRE_DESKTOP_MODEL_DIR"] = str(model_dir)
         cmd = [
@@ -199,7 +203,7 @@ def classify_whole(folder: Path, model_dir: Path | None = None) -> tuple[float, 
     """Seconds of one `classify FOLDER --json` process, start to exit, into a fresh library
     (every file analysed: nothing cached), and the CPU seconds it and its workers used."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
+        env = {**_child_env(), "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
         if model_dir is not None:
             env["GENRE_DESKTOP_MODEL_DIR"] = str(model_dir)
         cpu0 = _children_cpu()
@@ -215,6 +219,15 @@ def classify_whole(folder: Path, model_dir: Path | None = None) -> tuple[float, 
     if out.stdout.count('"genre"') < len(list(folder.iterdir())):
         raise RuntimeError(f"classify missed files: {out.stderr[-500:]}")
     return took, cpu
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if _CALLER_BLAS is None:
+        env.pop("OPENBLAS_NUM_THREADS", None)
+    else:
+        env["OPENBLAS_NUM_THREADS"] = _CALLER_BLAS
+    return env
 
 
 def _children_cpu() -> float:
