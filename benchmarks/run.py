@@ -22,6 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# stage_breakdown() runs here as one analysis worker runs: numpy's BLAS on one thread (set
+# before numpy loads); the commands it times get the caller's environment (_child_env)
+_CALLER_BLAS = os.environ.get("OPENBLAS_NUM_THREADS")
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 import numpy as np  # noqa: E402
 
@@ -34,6 +38,9 @@ from tests import audiofactory  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".library"
 FORMATS = ("mp3", "flac", "m4a-aac", "ogg")
+# the last commit with the float model that the int8 front-end build replaced (issue 34)
+FLOAT_MODEL_COMMIT = "c2b477e"
+COLD_SIZES = (16, 64)
 
 
 def make_library(n: int) -> list[Path]:
@@ -105,13 +112,17 @@ class PeakRSS:
         self._t.join()
 
 
-def analyse_once(paths: list[Path], jobs: int) -> tuple[float, float, int]:
+def analyse_once(
+    paths: list[Path], jobs: int, model_dir: Path | None = None
+) -> tuple[float, float, int, float]:
     """End to end, as a person runs it: `genre-desktop classify --jobs N` on the folder into
     a fresh library (scan, decode, features, model, cache write). Returns (total seconds,
     steady-state tracks per second between the first and the last result, peak RSS of the
-    command and its worker processes together)."""
+    command and its worker processes together, CPU seconds of all of them)."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GENRE_DESKTOP_DATA_DIR": tmp}
+        env = {**_child_env(), "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
+        if model_dir is not None:
+            env["GENRE_DESKTOP_MODEL_DIR"] = str(model_dir)
         cmd = [
             sys.executable,
             "-m",
@@ -123,6 +134,7 @@ def analyse_once(paths: list[Path], jobs: int) -> tuple[float, float, int]:
             str(jobs),
         ]
         stamps = []
+        cpu0 = _children_cpu()
         with PeakRSS(include_self=False) as mem:
             t0 = time.perf_counter()
             proc = subprocess.Popen(
@@ -134,35 +146,159 @@ def analyse_once(paths: list[Path], jobs: int) -> tuple[float, float, int]:
                     stamps.append(time.perf_counter())
             proc.wait()
             took = time.perf_counter() - t0
+        cpu = _children_cpu() - cpu0
     assert len(stamps) == len(paths), len(stamps)
     steady = (len(stamps) - 1) / (stamps[-1] - stamps[0])
-    return took, steady, mem.peak
+    return took, steady, mem.peak, cpu
 
 
-def stage_breakdown(paths: list[Path]) -> dict[str, float]:
-    """Seconds per track in each stage, one process, one thread."""
-    model = GenreModel(num_threads=1)
+def float_model_dir() -> Path | None:
+    """The float model this build replaced (issue 34), from git history, for side-by-side
+    figures: its .tflite and card in benchmarks/.library/model-float/."""
+    folder = CACHE / "model-float"
+    if (folder / "genre_cnn.json").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("genre_cnn.tflite", "genre_cnn.json"):
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{FLOAT_MODEL_COMMIT}:models/{name}"],
+            capture_output=True,
+        )
+        if out.returncode != 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        (folder / name).write_bytes(out.stdout)
+    return folder
+
+
+def make_cold_files(n: int, seconds: float = 200.0) -> Path:
+    """n full-length files of every format of tests/audiofactory.py (round robin), in
+    benchmarks/.library/cold-N/ (the 16-file set is the first 16 of the 64, hard-linked)."""
+    folder = CACHE / f"cold-{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    variants = list(audiofactory.VARIANTS)
+    for i in range(n):
+        fmt = variants[i % len(variants)]
+        ext = audiofactory.VARIANTS[fmt][0]
+        path = folder / f"t{i:02d}_{fmt}{ext}"
+        if path.exists():
+            continue
+        bigger = CACHE / f"cold-{COLD_SIZES[-1]}" / path.name
+        if n != COLD_SIZES[-1] and bigger.exists():
+            os.link(bigger, path)
+            continue
+        tmp = folder / f".tmp{i}{ext}"
+        audiofactory.write(
+            tmp,
+            fmt,
+            seconds=seconds,
+            seed=100 + i,
+            tags={"title": f"T{i}", "artist": f"A{i % 9}", "album": "Cold"},
+        )
+        os.replace(tmp, path)
+    return folder
+
+
+def classify_whole(folder: Path, model_dir: Path | None = None) -> tuple[float, float]:
+    """Seconds of one `classify FOLDER --json` process, start to exit, into a fresh library
+    (every file analysed: nothing cached), and the CPU seconds it and its workers used."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**_child_env(), "GENRE_DESKTOP_DATA_DIR": tmp, "GENRE_DESKTOP_CONFIG_DIR": tmp}
+        if model_dir is not None:
+            env["GENRE_DESKTOP_MODEL_DIR"] = str(model_dir)
+        cpu0 = _children_cpu()
+        t0 = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "genre_desktop", "classify", str(folder), "--json"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        took = time.perf_counter() - t0
+        cpu = _children_cpu() - cpu0
+    if out.stdout.count('"genre"') < len(list(folder.iterdir())):
+        raise RuntimeError(f"classify missed files: {out.stderr[-500:]}")
+    return took, cpu
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if _CALLER_BLAS is None:
+        env.pop("OPENBLAS_NUM_THREADS", None)
+    else:
+        env["OPENBLAS_NUM_THREADS"] = _CALLER_BLAS
+    return env
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and theirs: the work a
+    run did, whatever else the machine was running at the time."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def cold_classify(runs: int, models: dict[str, Path | None]) -> dict:
+    """The issue's independent check: `classify --json` on 16 and on 64 200 s files of
+    every format, each a whole process; the rate between the two (start-up cancelled out)
+    and the 64-file run's whole rate. Runs interleave the models (same load for each)."""
+    folders = {n: make_cold_files(n) for n in reversed(COLD_SIZES)}
+    times: dict[str, dict[int, list[float]]] = {m: {n: [] for n in COLD_SIZES} for m in models}
+    cpus: dict[str, dict[int, list[float]]] = {m: {n: [] for n in COLD_SIZES} for m in models}
+    for _ in range(runs):
+        for n in COLD_SIZES:
+            for name, folder in models.items():
+                took, cpu = classify_whole(folders[n], folder)
+                times[name][n].append(took)
+                cpus[name][n].append(cpu)
+    small, big = COLD_SIZES
+    out = {}
+    for name in models:
+        t_small = statistics.median(times[name][small])
+        t_big = statistics.median(times[name][big])
+        c_small = statistics.median(cpus[name][small])
+        c_big = statistics.median(cpus[name][big])
+        out[name] = {
+            f"seconds_{small}": t_small,
+            f"seconds_{big}": t_big,
+            "rate_between": (big - small) / (t_big - t_small),
+            f"whole_rate_{big}": big / t_big,
+            "runs": times[name],
+            f"cpu_seconds_{small}": c_small,
+            f"cpu_seconds_{big}": c_big,
+            # CPU per extra track, and the 2-core rate it allows when nothing else runs
+            "cpu_ms_per_track_between": (c_big - c_small) / (big - small) * 1000,
+            "cpu_runs": cpus[name],
+        }
+    return out
+
+
+def stage_breakdown(paths: list[Path], model_dir: Path | None = None) -> dict[str, float]:
+    """CPU seconds per track in each stage, one process, one thread (CPU time, not wall
+    time: the figure does not move with whatever else the machine runs)."""
+    from genre_desktop.core.model import spans_for
+    from genre_desktop.core.scan import read_track
+
+    model = GenreModel(model_dir, num_threads=1)
+    clock = time.process_time
     t = {"probe": 0.0, "decode": 0.0, "features": 0.0, "inference": 0.0, "database": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
         lib = Library(Path(tmp) / "lib.sqlite3")
         for p in paths:
-            a = time.perf_counter()
+            a = clock()
             duration = audio.probe(p).duration
-            b = time.perf_counter()
-            from genre_desktop.core.model import spans_for
-
+            b = clock()
             spans = spans_for(duration, model.windows)
             ex = audio.load_excerpts(p, features.SAMPLE_RATE, spans)
-            c = time.perf_counter()
+            c = clock()
             w = np.stack([features.window_features(e) for e in ex])
-            d = time.perf_counter()
+            d = clock()
             res = model.analyse_windows(w)
-            e = time.perf_counter()
-            from genre_desktop.core.scan import read_track
-
+            e = clock()
             [tid] = lib.add_tracks([read_track(str(p))])
             lib.save_analyses([(tid, res)])
-            f = time.perf_counter()
+            f = clock()
             t["probe"] += b - a
             t["decode"] += c - b
             t["features"] += d - c
@@ -330,6 +466,7 @@ def main() -> int:
     ap.add_argument("--rescan-files", type=int, default=10_000)
     ap.add_argument("--reference-tracks", type=int, default=8)
     ap.add_argument("--skip", nargs="*", default=[])
+    ap.add_argument("--jobs", nargs="*", type=int, help="analysis jobs (default: 1 and all cores)")
     args = ap.parse_args()
     results: dict = {
         "machine": {
@@ -346,33 +483,58 @@ def main() -> int:
         "formats": list(FORMATS),
     }
 
+    old = float_model_dir() if "float" not in args.skip else None
+    models: dict[str, Path | None] = {"": None}
+    if old is not None:
+        models["_float"] = old  # the model this build replaced, measured side by side
     if "analysis" not in args.skip:
-        for jobs in sorted({1, os.cpu_count() or 1}):
-            times, steadies, peaks = [], [], []
+        for jobs in args.jobs or sorted({1, os.cpu_count() or 1}):
+            rows: dict[str, tuple[list, list, list, list]] = {m: ([], [], [], []) for m in models}
             for _ in range(args.runs):
-                took, steady, peak = analyse_once(paths, jobs)
-                times.append(took)
-                steadies.append(steady)
-                peaks.append(peak)
-            med = statistics.median(times)
-            results[f"analysis_jobs{jobs}"] = {
-                "seconds": med,
-                "tracks_per_s": len(paths) / med,
-                "steady_tracks_per_s": statistics.median(steadies),
-                "runs": times,
-                "peak_rss_mb": max(peaks) / 2**20,
-            }
+                for suffix, folder in models.items():  # interleaved: the same load for each
+                    took, steady, peak, cpu = analyse_once(paths, jobs, folder)
+                    rows[suffix][0].append(took)
+                    rows[suffix][1].append(steady)
+                    rows[suffix][2].append(peak)
+                    rows[suffix][3].append(cpu)
+            for suffix, (times, steadies, peaks, cpus) in rows.items():
+                med = statistics.median(times)
+                results[f"analysis_jobs{jobs}{suffix}"] = {
+                    "seconds": med,
+                    "tracks_per_s": len(paths) / med,
+                    "steady_tracks_per_s": statistics.median(steadies),
+                    "runs": times,
+                    "steady_runs": steadies,
+                    "peak_rss_mb": max(peaks) / 2**20,
+                    "cpu_s_per_track": statistics.median(cpus) / len(paths),
+                    "load_average": os.getloadavg()[0],
+                }
+                print(
+                    f"analysis{suffix or ''}, {jobs} job(s): {len(paths) / med:.2f} tracks/s with "
+                    f"start-up, {statistics.median(steadies):.2f} steady, peak RSS "
+                    f"{max(peaks) / 2**20:.0f} MB",
+                    flush=True,
+                )
+        for suffix, folder in models.items():
+            results[f"stages_s_per_track{suffix}"] = stage_breakdown(paths[:16], folder)
             print(
-                f"analysis, {jobs} job(s): {len(paths) / med:.2f} tracks/s with start-up, "
-                f"{statistics.median(steadies):.2f} steady, peak RSS {max(peaks) / 2**20:.0f} MB",
+                f"stages{suffix}:",
+                {
+                    k: f"{v * 1000:.1f} ms"
+                    for k, v in results[f"stages_s_per_track{suffix}"].items()
+                },
                 flush=True,
             )
-        results["stages_s_per_track"] = stage_breakdown(paths[:16])
-        print(
-            "stages:",
-            {k: f"{v * 1000:.1f} ms" for k, v in results["stages_s_per_track"].items()},
-            flush=True,
-        )
+    if "cold" not in args.skip:
+        named = {("float" if k else "shipped"): v for k, v in models.items()}
+        results["cold_classify"] = cold_classify(args.runs, named)
+        for name, r in results["cold_classify"].items():
+            print(
+                f"classify, whole processes ({name}): {COLD_SIZES[0]} files {r[f'seconds_{COLD_SIZES[0]}']:.1f} s, "
+                f"{COLD_SIZES[1]} files {r[f'seconds_{COLD_SIZES[1]}']:.1f} s: "
+                f"{r['rate_between']:.2f} tracks/s between, {r[f'whole_rate_{COLD_SIZES[1]}']:.2f} whole",
+                flush=True,
+            )
     if "rescan" not in args.skip:
         results["rescan"] = warm_rescan(args.rescan_files, args.runs)
         print(

@@ -1,9 +1,14 @@
 """GenreModel: the shipped LiteRT model and its card. No TensorFlow here.
 
 A track is analysed as a handful of ~3 s windows spread over it (skipping the first and
-last 5%, and silence), decoded by seeking, run as one batch; the genre probabilities and
-embeddings are the means over the windows. One interpreter per GenreModel: create one per
-worker thread or process.
+last 5%, and silence), decoded by seeking, run as one batch (one invoke a track); the genre
+probabilities and embeddings are the means over the windows. One interpreter per
+GenreModel: create one per worker thread or process.
+
+The shipped file runs musicnn's front-end convolutions in int8 (XNNPACK's integer kernels)
+and everything else in float32; its card says how it was built and how close it stays to
+the float model (`quantisation`). Any .tflite with a float32 (B, 187, 96) input and the
+three outputs loads the same way.
 """
 
 from __future__ import annotations
@@ -149,6 +154,9 @@ class GenreModel:
         self._batch = -1
         self._lock = threading.Lock()
         self.windows = windows
+        # the usual batch (one track's windows) is planned now: XNNPACK packs the weights
+        # when tensors are allocated, so the first track does not pay for it
+        self._resize(windows)
 
     def _output_map(self) -> dict[str, int]:
         """Output name -> tensor index, matched by signature when present, else by width."""
@@ -180,16 +188,20 @@ class GenreModel:
         """(B, 187, 96) float32 windows -> per-window outputs."""
         x = np.ascontiguousarray(windows, dtype=np.float32)
         with self._lock:
-            first = self._batch == -1
-            if x.shape[0] != self._batch:
-                self._interp.resize_tensor_input(self._input["index"], list(x.shape))
-                with _quiet_native_stderr() if first else contextlib.nullcontext():
-                    self._interp.allocate_tensors()
-                self._batch = x.shape[0]
+            self._resize(x.shape[0])
             self._interp.set_tensor(self._input["index"], x)
-            with _quiet_native_stderr() if first else contextlib.nullcontext():
-                self._interp.invoke()
+            self._interp.invoke()
             return {k: np.array(self._interp.get_tensor(i)) for k, i in self._outputs.items()}
+
+    def _resize(self, batch: int) -> None:
+        """Plan the interpreter for `batch` windows (kept until another size comes)."""
+        if batch == self._batch:
+            return
+        shape = [batch, features.WINDOW_FRAMES, features.N_MELS]
+        self._interp.resize_tensor_input(self._input["index"], shape)
+        with _quiet_native_stderr() if self._batch == -1 else contextlib.nullcontext():
+            self._interp.allocate_tensors()
+        self._batch = batch
 
     def windows_of(self, path: str | os.PathLike[str], duration: float | None = None) -> np.ndarray:
         """Decode and featurise the windows of one file (silent windows skipped)."""

@@ -103,8 +103,9 @@ def test_a_damaged_model_file_is_refused(tmp_path, model):
         GenreModel(tmp_path)
 
 
-def test_litert_agrees_with_keras_on_real_decoded_audio(model):
-    """Reference outputs were computed by the Keras model at export, on the decoded sample."""
+def test_litert_reproduces_its_reference_outputs_on_real_decoded_audio(model):
+    """Reference outputs were computed at export, on the decoded sample, by this very file
+    (the float Keras model's are stored beside them as float_*)."""
     ref = np.load(MODELS / "genre_cnn.reference.npz")
     tol = load_card().raw["keras_litert_tolerance"]
     windows = ref["windows"]
@@ -116,6 +117,22 @@ def test_litert_agrees_with_keras_on_real_decoded_audio(model):
         assert np.max(np.abs(out[key] - ref[key])) < tol, key
 
 
+def test_quantised_model_stays_close_to_the_float_model(model):
+    """The int8 front-end changes the arithmetic, not the answer: on the sample's windows
+    the genre is the float model's, and every output within what the card states."""
+    ref = np.load(MODELS / "genre_cnn.reference.npz")
+    card = load_card().raw
+    out = model.run(ref["windows"])
+    assert out["probabilities"].mean(0).argmax() == ref["float_probabilities"].mean(0).argmax()
+    measured = card["quantisation"]["max_difference_from_float_on_reference_windows"]
+    for key in ("probabilities", "embedding", "tags"):
+        diff = float(np.max(np.abs(out[key] - ref[f"float_{key}"])))
+        assert diff <= measured[key] + card["keras_litert_tolerance"], key
+    # a budget, whatever the export measured: no output far from the float model's
+    assert np.max(np.abs(out["probabilities"] - ref["float_probabilities"])) < 0.05
+    assert np.max(np.abs(out["tags"] - ref["float_tags"])) < 0.03
+
+
 def test_litert_agrees_with_live_keras(model):
     pytest.importorskip("tensorflow")
     pytest.importorskip("musicnn")
@@ -123,7 +140,10 @@ def test_litert_agrees_with_live_keras(model):
 
     ref = np.load(MODELS / "genre_cnn.reference.npz")
     keras_tags = pretrained("MSD_musicnn").predict(ref["windows"], verbose=0)["tags"]
-    assert np.max(np.abs(model.run(ref["windows"])["tags"] - keras_tags)) < 1e-3
+    # the stored float outputs are the pretrained network's own
+    assert np.max(np.abs(ref["float_tags"] - keras_tags)) < 1e-3
+    measured = load_card().raw["quantisation"]["max_difference_from_float_on_reference_windows"]
+    assert np.max(np.abs(model.run(ref["windows"])["tags"] - keras_tags)) < measured["tags"] + 1e-3
 
 
 def test_analysis_of_a_file(model, tmp_path):

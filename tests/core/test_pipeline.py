@@ -63,3 +63,20 @@ def test_cancelling_stops_early_and_keeps_what_is_done(library, music_library, t
     assert 3 <= len(done) < 30
     stored = 30 - len(library.needs_analysis(Analyser(library).version))
     assert stored >= 3  # what was done before the cancel is in the cache
+
+
+def _blas_threads() -> str:
+    """In a worker: how many threads numpy's BLAS was told to use when it loaded."""
+    import os
+
+    return os.environ.get("OPENBLAS_NUM_THREADS", "")
+
+
+def test_workers_keep_numpy_to_one_thread():
+    """Two workers on two cores: numpy's OpenBLAS must not start (and spin) a thread per
+    core in each of them for the features' matrix product."""
+    from genre_desktop.core import pipeline
+
+    ctx = pipeline._mp_context()
+    with ctx.Pool(1) as pool:
+        assert pool.apply(_blas_threads) == "1"

@@ -45,3 +45,37 @@ def test_tuned_weights_reach_the_exported_network(windows):
     changed = export.build_app_model(head, spec, tuned).predict(windows, verbose=0)
     np.testing.assert_allclose(changed["embedding"], plain["embedding"], atol=1e-5)
     assert np.max(np.abs(changed["tags"] - plain["tags"])) > 1e-3
+
+
+def test_fast_musicnn_is_the_pretrained_network(windows):
+    """The rewritten front-end (batch norm after the frequency max, timbral convs over
+    bands laid out as channels, temporal convs in polyphase form) computes the same
+    features as the checkpoint's network, in float."""
+    from genre_desktop.training import quantise
+    from genre_desktop.training.musicnn_keras import pretrained
+
+    expected = pretrained("MSD_musicnn").predict(windows, verbose=0)
+    got = quantise.build_fast_musicnn().predict(windows, verbose=0)
+    for key in ("tags", "penultimate", "pool"):
+        np.testing.assert_allclose(got[key], expected[key], atol=2e-4, rtol=1e-4, err_msg=key)
+
+
+def test_the_fast_build_keeps_the_shipped_head():
+    """The head read back from the float model's constants, in the fast float build,
+    gives the float model's calibrated probabilities (stored at export as float_*)."""
+    import subprocess
+
+    from genre_desktop.training import quantise
+
+    ref = np.load(models_dir() / "genre_cnn.reference.npz")
+    root = models_dir().parent
+    blob = subprocess.run(
+        ["git", "-C", str(root), "show", "c2b477e:models/genre_cnn.tflite"],
+        capture_output=True,
+        check=False,
+    ).stdout
+    if not blob:
+        pytest.skip("the float model is not in this checkout's history")
+    model = quantise.build_fast_app_model(quantise.head_from_tflite(blob))
+    got = model.predict(ref["windows"], verbose=0)
+    np.testing.assert_allclose(got["probabilities"], ref["float_probabilities"], atol=1e-4)
