@@ -70,11 +70,24 @@ def _init_worker(model_dir: str | None, windows: int, nice: int) -> None:
 
 def _analyse(model: GenreModel, path: str, duration: float) -> Result:
     try:
-        return model.analyse(path, duration), None, None
+        return analyse_with_tempo(model, path, duration), None, None
     except GenreDesktopError as exc:
         return None, exc.reason, exc.kind
     except Exception as exc:  # a worker must answer, whatever the file did to the decoder
         return None, f"analysis failed: {type(exc).__name__}: {exc}", ErrorKind.DECODE
+
+
+def analyse_with_tempo(model: GenreModel, path: str, duration: float | None = None) -> Analysis:
+    """The model's analysis of one file, with the tempo heard in the same windows (no second
+    decode: core.tempo reads the windows' log-mel; the genre probabilities weigh its octave)."""
+    from genre_desktop.core import audio, tempo
+
+    if duration is None or duration <= 0:
+        duration = audio.probe(path).duration
+    windows = model.windows_of(path, duration)
+    analysis = model.analyse_windows(windows)
+    analysis.bpm = tempo.estimate_from_windows(windows, duration, analysis.probabilities)
+    return analysis
 
 
 def _analyse_in_worker(path: str, duration: float) -> Result:
