@@ -99,23 +99,28 @@ def fit_weights(
         f = [tempo.candidate_features(c, p, prior) for c in cs]
         xs.append(np.array([[fi[k] for k in use] for fi in f]))
         ys.append(y)
+    # padded: clips x candidates x features, with a mask
+    m = max(len(y) for y in ys)
+    X = np.zeros((len(xs), m, len(use)))
+    Y = np.zeros((len(xs), m))
+    M = np.zeros((len(xs), m), dtype=bool)
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        X[i, : len(y)], Y[i, : len(y)], M[i, : len(y)] = x, y, True
+    reg = 0.01
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = 0.0, np.zeros_like(w)
-        for x, y in zip(xs, ys, strict=True):
-            z = x @ w
-            z -= z.max()
-            e = np.exp(z)
-            p_all = e / e.sum()
-            p_ok = (e * y).sum() / e.sum()
-            total -= math.log(p_ok + 1e-12)
-            q = e * y / (e * y).sum()
-            grad -= q @ x - p_all @ x
-        reg = 0.01
-        return total / len(xs) + reg * float(w @ w), grad / len(xs) + 2 * reg * w
+        z = np.where(M, X @ w, -np.inf)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        p_all = e / e.sum(axis=1, keepdims=True)
+        ok = e * Y
+        p_ok = ok.sum(axis=1) / e.sum(axis=1)
+        q = ok / ok.sum(axis=1, keepdims=True)
+        grad = -np.einsum("cm,cmf->f", q - p_all, X) / len(X)
+        total = -np.log(p_ok + 1e-12).mean()
+        return float(total + reg * (w @ w)), grad + 2 * reg * w
 
-    w0 = np.zeros(len(use))
-    res = minimize(loss, w0, jac=True, method="L-BFGS-B")
+    res = minimize(loss, np.zeros(len(use)), jac=True, method="L-BFGS-B")
     return {k: float(v) for k, v in zip(use, res.x, strict=True)}
 
 
@@ -145,31 +150,39 @@ def main() -> None:
     print(f"{len(full)} full clips, {len(names) - len(full)} excerpts (not scored)")
     idx = {n: i for i, n in enumerate(names)}
 
-    # candidates from the analysis' own windows (the shipped path), and from the whole clip
-    cands_w, cands_c = {}, {}
+    # candidates from the analysis' own windows (pooled: what the windows alone can do),
+    # from the middle 15 s the app decodes for the tempo, and from the whole clip
+    cands: dict[str, dict] = {"w": {}, "c15": {}, "c30": {}}
+    windows, whole = z["windows"], z["full"]  # read once (an npz decompresses per access)
     for n in full:
         i = idx[n]
-        w = z["windows"][i].astype(np.float32)
+        w = windows[i].astype(np.float32)
         w = w[np.abs(w).sum(axis=(1, 2)) > 0]
         acf = tempo.periodicity(list(w))
-        cands_w[n] = tempo.candidates(tempo.salience(acf)) if acf is not None else []
-        f = z["full"][i].astype(np.float32)[: int(secs[i] * tempo.FPS)]
-        acf = tempo.periodicity([f])
-        cands_c[n] = tempo.candidates(tempo.salience(acf)) if acf is not None else []
+        cands["w"][n] = tempo.candidates(tempo.salience(acf)) if acf is not None else []
+        f = whole[i].astype(np.float32)[: int(secs[i] * tempo.FPS)]
+        start, length = tempo.stretch_for(float(secs[i])) or (0.0, 0.0)
+        mid = f[int(start * tempo.FPS) : int((start + length) * tempo.FPS)]
+        for key, seg in (("c15", mid), ("c30", f)):
+            acf = tempo.periodicity([seg])
+            cands[key][n] = tempo.candidates(tempo.salience(acf)) if acf is not None else []
     refs = {n: clips[n]["bpm"] for n in full}
-    report(full, clips, refs, lib, probs, cands_w, cands_c, names, args)
+    report(full, clips, refs, lib, probs, cands, names, args)
 
 
 VARIANTS = {
-    # name: (input, features of the learned octave choice or None for the untrained rule,
+    # name: (input, features of the learned octave choice (None: the untrained rule),
     #        genre probabilities used)
-    "untrained rule (windows)": ("w", None, False),
-    "learned, no genre (windows)": ("w", FEATURES[:5], False),
-    "learned, genre prior (windows)": ("w", FEATURES, True),
-    "untrained rule (contiguous 30 s)": ("c", None, False),
-    "learned, no genre (contiguous 30 s)": ("c", FEATURES[:5], False),
+    "windows pooled, untrained rule": ("w", None, False),
+    "15 s stretch, untrained rule": ("c15", None, False),
+    "15 s stretch, learned, no genre": ("c15", FEATURES[:5], False),
+    "15 s stretch, learned, genre prior": ("c15", FEATURES, True),
+    "30 s (whole clip), untrained rule": ("c30", None, False),
+    "30 s (whole clip), learned, genre prior": ("c30", FEATURES, True),
 }
-SHIPPED = "learned, genre prior (windows)"
+# chosen by the grouped folds above among these few: the learned octave choices (with or
+# without the genre) did not beat the untrained rule out of fold (see the card)
+SHIPPED = "15 s stretch, untrained rule"
 LIBROSA = "librosa (feature.tempo defaults)"
 
 
@@ -192,7 +205,7 @@ def fit_model(train, cands, probs, refs, prior_names, clips, use, with_genre) ->
     return tempo.TempoModel(weights=w, genre_prior=prior, raw=raw)
 
 
-def report(full, clips, refs, lib, probs, cands_w, cands_c, names, args) -> None:
+def report(full, clips, refs, lib, probs, cands_by, names, args) -> None:
     fold = dict(zip(full, grouped_folds(full, clips), strict=True))
     test_groups = {k: {clips[n]["group"] for n in full if fold[n] == k} for k in range(FOLDS)}
     est: dict[str, dict[str, float | None]] = {v: {} for v in VARIANTS}
@@ -200,7 +213,7 @@ def report(full, clips, refs, lib, probs, cands_w, cands_c, names, args) -> None
     train_split = [n for n in full if clips[n]["split"] == "train"]
     valid_split = [n for n in full if clips[n]["split"] == "valid"]
     for v, (src, use, with_genre) in VARIANTS.items():
-        cands = cands_w if src == "w" else cands_c
+        cands = cands_by[src]
         for k in range(FOLDS):
             test = [n for n in full if fold[n] == k]
             train = [n for n in full if fold[n] != k]
@@ -223,25 +236,33 @@ def report(full, clips, refs, lib, probs, cands_w, cands_c, names, args) -> None
     results = {"clips_scored": len(full), "excerpts_left_out": len(names) - len(full)}
     results["cv_by_artist"] = cv
     results["train_to_valid"] = val
-    # the in-sample genre probabilities: how much the genre prior leans on them
+    # the genre prior fitted on every clip, scored in sample with the genre model's (in-sample)
+    # probabilities and with every genre equally likely: what the genre evidence adds at best
+    src, use, with_genre = VARIANTS["15 s stretch, learned, genre prior"]
+    gmodel = fit_model(full, cands_by[src], probs, refs, names, clips, use, with_genre)
     flat = {n: {g: 0.1 for g in probs[n]} for n in full}
-    model = fit_model(full, cands_w, probs, refs, names, clips, FEATURES, True)
-    results["shipped_model_uniform_genre_in_sample"] = float(
-        np.mean([acc1(pick(cands_w[n], flat[n], model), refs[n]) for n in full])
-    )
+    results["genre_prior_in_sample_acc1"] = {
+        what: float(np.mean([acc1(pick(cands_by[src][n], p[n], gmodel), refs[n]) for n in full]))
+        for what, p in (("genre model's probabilities", probs), ("uniform", flat))
+    }
+    print("genre prior, in sample:", results["genre_prior_in_sample_acc1"])
+    src, use, with_genre = VARIANTS[SHIPPED]
+    model = fit_model(full, cands_by[src], probs, refs, names, clips, use, with_genre)
     if args.write:
         write_outputs(model, results, full, clips)
 
 
 def write_outputs(model, results, full, clips) -> None:
-    raw = dict(model.raw)
+    raw = dict(model.raw) or {"weights": model.weights, "weights_without_genre": model.weights}
+    raw["variant"] = SHIPPED
     raw["genre_prior"] = {g: [round(m, 4), round(s, 4)] for g, (m, s) in model.genre_prior.items()}
     raw["weights"] = {k: round(v, 4) for k, v in raw["weights"].items()}
     raw["weights_without_genre"] = {k: round(v, 4) for k, v in raw["weights_without_genre"].items()}
     raw = {
-        "about": "core.tempo's octave choice: a conditional logit over tempo candidates; "
-        "genre_prior: log2 BPM mean and spread per genre (GTZAN-Rhythm annotations). "
-        "Trained by benchmarks/tempo_eval.py on the GTZAN development clips.",
+        "about": "core.tempo's octave choice: a log-linear score over the tempo candidates "
+        "(weights; weights_without_genre when a track has no genre probabilities); "
+        "genre_prior: log2 BPM mean and spread per genre, weighed by the genre probabilities "
+        "(empty: not used). Chosen by benchmarks/tempo_eval.py on the GTZAN development clips.",
         "trained_on": f"{len(full)} full-length GTZAN development clips",
         **raw,
         "measured": {
@@ -310,11 +331,29 @@ def card(results: dict, clips: dict, full: list[str]) -> str:
         lines.append(f"| {v} | {n_valid} | {_pct(r['acc1'])} | {_pct(r['acc2'])} |")
     lines += [
         "",
-        "The genre model was trained on these clips: its probabilities on them are in-sample "
-        "(sharper than on new music). The per-genre tempo priors are fitted from the true "
-        "genres of the training folds; the genre probabilities only weigh them at prediction. "
-        "The shipped model with every genre equally likely (no genre evidence) scores "
-        f"Acc1 {_pct(results['shipped_model_uniform_genre_in_sample'])} in sample.",
+        "**The genre.** The genre model was trained on these clips: its probabilities on "
+        "them are in-sample (sharper than on new music). The per-genre tempo priors are "
+        "fitted from the true genres of the training folds (every clip's annotation, "
+        "excerpts included); the genre probabilities only weigh them at prediction. Even so "
+        "the genre prior did not help out of fold, and in sample (fitted on every clip) it "
+        "scores Acc1 "
+        + ", ".join(f"{_pct(v)} with {k}" for k, v in results["genre_prior_in_sample_acc1"].items())
+        + ". The shipped rule does not use the genre.",
+        "",
+        "**Why a 15 s stretch.** The analysis' eight ~3 s windows pooled give Acc2 61% (the "
+        "comb needs lags of several beats, longer than a window holds); one contiguous "
+        "stretch of the middle: 8 s 82%, 10 s 83%, 12 s 84%, 15 s 85%, 20 s 85%, 30 s 87% "
+        "Acc2 (untrained rule, all full clips). 15 s is where more audio stops paying for "
+        "its decoding.",
+        "",
+        "**What limits it.** Among each clip's candidates (the score's peaks and their x1/3 "
+        "to x3 relatives) one is within 4% of the annotation for 93% of the clips: the "
+        "choice among them, not the periodicity, loses most. Classical (41% Acc1, many "
+        "non-octave errors: rubato, no percussion) and jazz (52%, mostly half or double "
+        "of the annotated swing tempo) hold most of the misses; the learned octave choices "
+        "(salience, double's and half's salience, log tempo, genre prior) did not beat a "
+        "fixed log-normal preference around 120 BPM out of fold. The issue's targets "
+        "(Acc1 75%, Acc2 92% on the held-back clips) are not reached.",
         "",
     ]
     return "\n".join(lines)

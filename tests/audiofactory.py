@@ -44,10 +44,15 @@ def music(seconds: float, sr: int = 44100, channels: int = 2, seed: int = 0) -> 
 
 
 def drums(
-    bpm: float, seconds: float, sr: int = 44100, channels: int = 2, seed: int = 0
+    bpm: float,
+    seconds: float,
+    sr: int = 44100,
+    channels: int = 2,
+    seed: int = 0,
+    eighths: bool = True,
 ) -> np.ndarray:
     """A drum pattern at a known tempo over a held chord: kick on beats 1 and 3, snare on 2
-    and 4, a closed hi-hat on every eighth note (samples x channels float32)."""
+    and 4, a closed hi-hat on every beat and (`eighths`) between (samples x channels)."""
     rng = np.random.default_rng(seed)
     n = int(seconds * sr)
     t = np.arange(n, dtype=np.float64) / sr
@@ -68,7 +73,8 @@ def drums(
     for i in range(int(seconds / beat) + 1):
         hit(i * beat, kick if i % 2 == 0 else snare)
         hit(i * beat, hat)
-        hit((i + 0.5) * beat, hat * 0.6)
+        if eighths:
+            hit((i + 0.5) * beat, hat * 0.6)
     y *= 0.7
     out = np.stack([y * (1.0 - 0.1 * c) for c in range(channels)], axis=1)
     return np.clip(out, -1, 1).astype(np.float32)

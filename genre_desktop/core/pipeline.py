@@ -78,15 +78,22 @@ def _analyse(model: GenreModel, path: str, duration: float) -> Result:
 
 
 def analyse_with_tempo(model: GenreModel, path: str, duration: float | None = None) -> Analysis:
-    """The model's analysis of one file, with the tempo heard in the same windows (no second
-    decode: core.tempo reads the windows' log-mel; the genre probabilities weigh its octave)."""
-    from genre_desktop.core import audio, tempo
+    """The model's analysis of one file, and the tempo heard in one contiguous stretch of
+    its middle (core.tempo; the genre probabilities weigh its octave). A stretch that
+    cannot be decoded leaves the tempo unknown, never the analysis undone."""
+    from genre_desktop.core import audio, features, tempo
 
     if duration is None or duration <= 0:
         duration = audio.probe(path).duration
-    windows = model.windows_of(path, duration)
-    analysis = model.analyse_windows(windows)
-    analysis.bpm = tempo.estimate_from_windows(windows, duration, analysis.probabilities)
+    analysis = model.analyse(path, duration)
+    span = tempo.stretch_for(duration)
+    if span is not None:
+        try:
+            y = audio.load(path, features.SAMPLE_RATE, span[0], span[1])
+        except GenreDesktopError:
+            y = None
+        if y is not None:
+            analysis.bpm = tempo.estimate(y, analysis.probabilities)
     return analysis
 
 
