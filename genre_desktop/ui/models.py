@@ -7,7 +7,6 @@ Rows are kept in a Python list in display order; sorting is done here with one k
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -76,40 +75,18 @@ YIELD_ORDER = (
     COL_GENRE,
     COL_ALBUM,
 )
-
-
-def _estimate(row: Row, name: str) -> float | None:
-    """What the analysis heard for a field the file leaves empty (the tempo), else None."""
-    if name == "bpm" and row.analysis is not None and row.analysis.bpm:
-        return float(row.analysis.bpm)
-    return None
-
-
-def _field_cell(row: Row, col: int) -> tuple[Any, bool]:
-    """(the value a field column shows, whether it is the analysis' estimate): the file's
-    value, or, when the file has none, the estimate (BPM heard in the audio)."""
-    name = FIELD_COLUMNS[col].name
-    v = fields.value(row.track, name)
-    if v in (0, "", None, []):
-        est = _estimate(row, name)
-        if est is not None:
-            return est, True
-    return v, False
-
-
-def _shows(col: int) -> Callable[[Row], bool]:
-    return lambda r: bool(_field_cell(r, col)[0])
-
-
-# columns kept out of sight while no row has anything to show in them (untagged files)
-_HAS_CONTENT: dict[int, Callable[[Row], bool]] = {
+# columns kept out of sight while no row has anything to show in them (untagged files); a
+# file's own value brings its column up, an estimate alone does not (the BPM heard in every
+# analysed track would take the title's room in a small window): shown from the header's
+# menu, the column holds the estimates too
+_HAS_CONTENT = {
     COL_ARTIST: lambda r: bool(r.track.artist),
     COL_ALBUM: lambda r: bool(r.track.album),
     COL_NUMBER: lambda r: bool(r.track.track_number),
     COL_YEAR: lambda r: bool(r.track.year),
     COL_GENRE: lambda r: bool(r.track.genre),
     COL_ALBUM_GENRE: lambda r: bool(r.verdict is not None and r.verdict.album is not None),
-    **{c: _shows(c) for c in FIELD_COLUMNS},
+    **{c: (lambda r, n=f.name: bool(fields.value(r.track, n))) for c, f in FIELD_COLUMNS.items()},
 }
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -129,6 +106,25 @@ def _field_text(v: Any) -> str:
     if isinstance(v, list):
         return "; ".join(str(x) for x in v)
     return "" if v in (0, False, None) else str(v)
+
+
+def _estimate(row: Row, name: str) -> float | None:
+    """What the analysis heard for a field the file leaves empty (the tempo), else None."""
+    if name == "bpm" and row.analysis is not None and row.analysis.bpm:
+        return float(row.analysis.bpm)
+    return None
+
+
+def _field_cell(row: Row, col: int) -> tuple[Any, bool]:
+    """(the value a field column shows, whether it is the analysis' estimate): the file's
+    value, or, when the file has none, the estimate (BPM heard in the audio)."""
+    name = FIELD_COLUMNS[col].name
+    v = fields.value(row.track, name)
+    if v in (0, "", None, []):
+        est = _estimate(row, name)
+        if est is not None:
+            return est, True
+    return v, False
 
 
 def _short_folder(path: str) -> str:
