@@ -142,7 +142,16 @@ def analyse_once(paths: list[Path], jobs: int) -> tuple[float, float, int]:
 def stage_breakdown(paths: list[Path]) -> dict[str, float]:
     """Seconds per track in each stage, one process, one thread."""
     model = GenreModel(num_threads=1)
-    t = {"probe": 0.0, "decode": 0.0, "features": 0.0, "inference": 0.0, "database": 0.0}
+    from genre_desktop.core import tempo
+
+    t = {
+        "probe": 0.0,
+        "decode": 0.0,
+        "features": 0.0,
+        "inference": 0.0,
+        "tempo": 0.0,  # its own stretch decoded, and the estimate (core.tempo)
+        "database": 0.0,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         lib = Library(Path(tmp) / "lib.sqlite3")
         for p in paths:
@@ -157,6 +166,11 @@ def stage_breakdown(paths: list[Path]) -> dict[str, float]:
             w = np.stack([features.window_features(e) for e in ex])
             d = time.perf_counter()
             res = model.analyse_windows(w)
+            e0 = time.perf_counter()
+            span = tempo.stretch_for(duration)
+            if span is not None:
+                y = audio.load(p, features.SAMPLE_RATE, span[0], span[1])
+                res.bpm = tempo.estimate(y, res.probabilities)
             e = time.perf_counter()
             from genre_desktop.core.scan import read_track
 
@@ -166,7 +180,8 @@ def stage_breakdown(paths: list[Path]) -> dict[str, float]:
             t["probe"] += b - a
             t["decode"] += c - b
             t["features"] += d - c
-            t["inference"] += e - d
+            t["inference"] += e0 - d
+            t["tempo"] += e - e0
             t["database"] += f - e
     return {k: v / len(paths) for k, v in t.items()}
 

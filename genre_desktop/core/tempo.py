@@ -2,7 +2,7 @@
 
 The genre analysis reads ~3 s windows spread over the track; measured on GTZAN, their
 autocorrelations pooled give Acc2 61% (the beat's multiples need longer lags than a window
-holds), one contiguous stretch of 15 s 85% (30 s: 87%). So the analysis decodes one more
+holds), one contiguous stretch of 12 s 84% (30 s: 87%). So the analysis decodes one more
 stretch of STRETCH_SECONDS from the middle of the track (`stretch_for`) for the tempo.
 
 Its onset strength (the rectified rise of the same log-mel the model reads, averaged over
@@ -32,11 +32,14 @@ from genre_desktop.core import features
 
 FPS = features.SAMPLE_RATE / features.HOP  # 62.5 onset frames per second
 MIN_BPM, MAX_BPM = 40.0, 240.0
-STRETCH_SECONDS = 15.0  # measured: see the module's docstring and models/TEMPO_CARD.md
+STRETCH_SECONDS = 12.0  # measured: models/TEMPO_CARD.md (accuracy), benchmarks/tempo_cost.py (cost)
 # a track shorter than this holds too few beats for an estimate (a 2-3 s excerpt: none)
 MIN_SECONDS = 6.0
 SILENT = 1e-4  # onset strength below this everywhere: no beat to hear
 GRID = np.exp(np.linspace(np.log(MIN_BPM), np.log(MAX_BPM), 600))  # ~0.3% steps
+MULTIPLES = (
+    2  # the autocorrelation reaches this many beats of the slowest tempo (measured: 3, 4 worse)
+)
 OCTAVES = (1 / 3, 1 / 2, 2 / 3, 1.0, 3 / 2, 2.0, 3.0)
 TEMPO_FILE = "tempo.json"
 
@@ -92,7 +95,7 @@ def periodicity(log_mels: list[np.ndarray] | np.ndarray) -> np.ndarray | None:
     if not envs:
         return None
     n = min(len(e) for e in envs)
-    max_lag = int(min(n - 2, math.ceil(FPS * 60.0 / MIN_BPM) * 2))
+    max_lag = int(min(n - 2, math.ceil(FPS * 60.0 / MIN_BPM) * MULTIPLES))
     acs = [a for a in (autocorrelation(e, max_lag) for e in envs) if a is not None]
     if not acs:
         return None
