@@ -79,8 +79,9 @@ def _analyse(model: GenreModel, path: str, duration: float) -> Result:
 
 def analyse_with_tempo(model: GenreModel, path: str, duration: float | None = None) -> Analysis:
     """The model's analysis of one file, and the tempo heard in one contiguous stretch of
-    its middle (core.tempo; the genre probabilities weigh its octave). A stretch that
-    cannot be decoded leaves the tempo unknown, never the analysis undone."""
+    its middle (core.tempo; given the genre probabilities, which models/tempo.json may weigh
+    its octave by). A stretch that cannot be decoded leaves the tempo unknown, never the
+    analysis undone."""
     from genre_desktop.core import audio, features, tempo
 
     if duration is None or duration <= 0:
@@ -90,10 +91,9 @@ def analyse_with_tempo(model: GenreModel, path: str, duration: float | None = No
     if span is not None:
         try:
             y = audio.load(path, features.SAMPLE_RATE, span[0], span[1])
-        except GenreDesktopError:
-            y = None
-        if y is not None:
             analysis.bpm = tempo.estimate(y, analysis.probabilities)
+        except Exception:  # noqa: BLE001 - the tempo is an extra: whatever its stretch did to
+            analysis.bpm = None  # the decoder, the genre analysis stands, with no tempo
     return analysis
 
 
