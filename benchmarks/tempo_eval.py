@@ -152,7 +152,7 @@ def main() -> None:
 
     # candidates from the analysis' own windows (pooled: what the windows alone can do),
     # from the middle stretch the app decodes for the tempo, and from the whole clip
-    cands: dict[str, dict] = {"w": {}, "cS": {}, "c30": {}}
+    cands: dict[object, dict] = {k: {} for k in ("w", "cS", "c30", "old", "comb4", *GRID)}
     windows, whole = z["windows"], z["full"]  # read once (an npz decompresses per access)
     for n in full:
         i = idx[n]
@@ -163,8 +163,17 @@ def main() -> None:
         f = whole[i].astype(np.float32)[: int(secs[i] * tempo.FPS)]
         start, length = tempo.stretch_for(float(secs[i])) or (0.0, 0.0)
         mid = f[int(start * tempo.FPS) : int((start + length) * tempo.FPS)]
-        for key, seg in (("cS", mid), ("c30", f)):
-            acf = tempo.periodicity([seg])
+        runs: list[tuple[object, np.ndarray, dict]] = [
+            ("cS", mid, {}),
+            ("c30", f, {}),
+            # the estimator as it stood before the onset was smoothed (untouched)
+            ("old", mid, {"smooth": 1, "highpass": 16}),
+            # a comb over 4 beats of the slowest tempo (lags to 6 s) instead of 2
+            ("comb4", mid, {"multiples": 4}),
+        ]
+        runs += [(g, mid, {"smooth": g[0], "highpass": g[1]}) for g in GRID]
+        for key, seg, kw in runs:
+            acf = tempo.periodicity([seg], **kw)
             cands[key][n] = tempo.candidates(tempo.salience(acf)) if acf is not None else []
     refs = {n: clips[n]["bpm"] for n in full}
     # how long a stretch: the untrained rule on the middle L seconds of every full clip
@@ -188,11 +197,18 @@ def main() -> None:
 
 
 S = f"{tempo.STRETCH_SECONDS:g} s"
+# the onset's smoothing and high-pass widths (frames) the nested variant chooses among
+GRID = [(sm, hp) for sm in (1, 3, 5) for hp in (16, 24, 32)]
+NESTED = f"{S}, onset widths chosen in the training folds"
+OLD = f"{S} stretch, untouched (onset unsmoothed, 16-frame high-pass)"
 VARIANTS = {
     # name: (input, features of the learned octave choice (None: the untrained rule),
     #        genre probabilities used)
     "windows pooled, untrained rule": ("w", None, False),
+    OLD: ("old", None, False),
     f"{S} stretch, untrained rule": ("cS", None, False),
+    NESTED: ("grid", None, False),
+    f"{S} stretch, comb over 4 beats": ("comb4", None, False),
     f"{S} stretch, learned, no genre": ("cS", FEATURES[:5], False),
     f"{S} stretch, learned, genre prior": ("cS", FEATURES, True),
     "30 s (whole clip), untrained rule": ("c30", None, False),
@@ -200,8 +216,27 @@ VARIANTS = {
 }
 # chosen by the grouped folds above among these few: the learned octave choices (with or
 # without the genre) did not beat the untrained rule out of fold (see the card)
-SHIPPED = f"{S} stretch, untrained rule"
+SHIPPED = f"{S} stretch, untrained rule"  # the onset as core.tempo now smooths it
 LIBROSA = "librosa (feature.tempo defaults)"
+
+
+def nested(full, fold, refs, cands_by, train_split):
+    """Out of fold with the onset's widths (GRID) chosen by Acc1 + Acc2 of the untrained rule
+    on the training folds only (the train split for the valid split)."""
+
+    def hits(g, names):
+        picks = {n: pick(cands_by[g][n], None, tempo.DEFAULT) for n in names}
+        return sum(acc1(picks[n], refs[n]) + acc2(picks[n], refs[n]) for n in names)
+
+    est, chosen = {}, []
+    for k in range(FOLDS):
+        train = [n for n in full if fold[n] != k]
+        g = max(GRID, key=lambda g: hits(g, train))
+        chosen.append(g)
+        est.update({n: pick(cands_by[g][n], None, tempo.DEFAULT) for n in full if fold[n] == k})
+    g = max(GRID, key=lambda g: hits(g, train_split))
+    valid = {n: pick(cands_by[g][n], None, tempo.DEFAULT) for n in full if n not in train_split}
+    return est, valid, chosen
 
 
 def fit_model(train, cands, probs, refs, prior_names, clips, use, with_genre) -> tempo.TempoModel:
@@ -231,6 +266,9 @@ def report(full, clips, refs, lib, probs, cands_by, names, args) -> None:  # noq
     train_split = [n for n in full if clips[n]["split"] == "train"]
     valid_split = [n for n in full if clips[n]["split"] == "valid"]
     for v, (src, use, with_genre) in VARIANTS.items():
+        if src == "grid":  # the onset's widths chosen on the training folds, scored on the test
+            est[v], valid_est[v], chosen = nested(full, fold, refs, cands_by, train_split)
+            continue
         cands = cands_by[src]
         for k in range(FOLDS):
             test = [n for n in full if fold[n] == k]
@@ -244,6 +282,7 @@ def report(full, clips, refs, lib, probs, cands_by, names, args) -> None:  # noq
         model = fit_model(train_split, cands, probs, refs, prior_names, clips, use, with_genre)
         for n in valid_split:
             valid_est[v][n] = pick(cands[n], probs[n] if with_genre else None, model)
+    print("nested: widths (smooth, high-pass) chosen per fold:", chosen)
     est[LIBROSA] = {n: lib[n] for n in full}
     valid_est[LIBROSA] = {n: lib[n] for n in valid_split}
     print("\n== grouped by artist, 5 folds, out of fold ==")
@@ -288,11 +327,17 @@ def write_outputs(model, results, full, clips) -> None:
         "(empty: not used). Chosen by benchmarks/tempo_eval.py on the GTZAN development clips.",
         "trained_on": f"{len(full)} full-length GTZAN development clips",
         **raw,
+        # core.tempo's constants as measured here (the code holds them; recorded for the card)
+        "onset": {
+            "smooth_frames": tempo.SMOOTH_FRAMES,
+            "highpass_frames": tempo.HIGHPASS_FRAMES,
+            "comb_beats": tempo.MULTIPLES,
+        },
         "measured": {
             "cv_by_artist": {
                 k: {"acc1": round(v["acc1"], 4), "acc2": round(v["acc2"], 4)}
                 for k, v in results["cv_by_artist"].items()
-                if k in (SHIPPED, LIBROSA)
+                if k in (SHIPPED, NESTED, OLD, LIBROSA)
             }
         },
     }
@@ -362,6 +407,19 @@ def card(results: dict, clips: dict, full: list[str]) -> str:
         "scores Acc1 "
         + ", ".join(f"{_pct(v)} with {k}" for k, v in results["genre_prior_in_sample_acc1"].items())
         + ". The shipped rule does not use the genre.",
+        "",
+        f"**The onset.** Smoothing the onset strength over {tempo.SMOOTH_FRAMES} frames (a "
+        f"Hann of ~50 ms) and removing its moving mean over {tempo.HIGHPASS_FRAMES} frames "
+        f"(~0.4 s) instead of none and 16: Acc1 {_pct(cv[OLD]['acc1'])} -> "
+        f"{_pct(cv[SHIPPED]['acc1'])}, Acc2 {_pct(cv[OLD]['acc2'])} -> "
+        f"{_pct(cv[SHIPPED]['acc2'])}. The widths were chosen on all clips among "
+        f"{len(GRID)} pairs; chosen inside the training folds only (row '{NESTED}', "
+        "an honest figure for the choice) they still beat the untouched estimator. "
+        "A comb over 4 beats (lags to 6 s) instead of 2 did not help; neither did (measured "
+        "while choosing, not kept here) an onset per 2, 4 or 8 band groups, SuperFlux's "
+        "max-filtered rise, other log compressions, a tempogram of 6-10 s windows, "
+        "Percival's pulse-train cross-correlation for the candidates, or a fitted "
+        "preference's width and centre.",
         "",
         f"**Why a {S} stretch.** The analysis' eight ~3 s windows pooled give Acc2 "
         f"{_pct(cv['windows pooled, untrained rule']['acc2'])} (the comb needs lags of several "

@@ -6,7 +6,7 @@ holds), one contiguous stretch of 12 s 84% (30 s: 87%). So the analysis decodes 
 stretch of STRETCH_SECONDS from the middle of the track (`stretch_for`) for the tempo.
 
 Its onset strength (the rectified rise of the same log-mel the model reads, averaged over
-the bands, local mean removed) gives an autocorrelation, and a comb over the beat's
+the bands, smoothed over 3 frames, local mean removed) gives an autocorrelation, and a comb over the beat's
 multiples scores every tempo from 40 to 240 BPM. The peaks of that score and their octave
 relatives (x1/3 .. x3) are the candidates; a small learned model (models/tempo.json: a
 log-linear score over the candidate's salience, its double's and half's, its tempo and,
@@ -41,6 +41,12 @@ MULTIPLES = (
     2  # the autocorrelation reaches this many beats of the slowest tempo (measured: 3, 4 worse)
 )
 OCTAVES = (1 / 3, 1 / 2, 2 / 3, 1.0, 3 / 2, 2.0, 3.0)
+# the onset envelope: smoothed over SMOOTH_FRAMES (a Hann of ~50 ms: an onset spread over a
+# few frames, a soft attack, a beat a frame early or late still line up in the
+# autocorrelation) and its moving mean over HIGHPASS_FRAMES (~0.4 s) removed; both measured
+# on GTZAN (models/TEMPO_CARD.md: Acc2 84% -> 86%, Acc1 62% -> 66%)
+SMOOTH_FRAMES = 3
+HIGHPASS_FRAMES = 24
 TEMPO_FILE = "tempo.json"
 
 
@@ -53,17 +59,21 @@ def stretch_for(duration: float) -> tuple[float, float] | None:
     return max(0.0, (duration - length) / 2), length
 
 
-def onset_strength(log_mel: np.ndarray) -> np.ndarray:
-    """(frames,) onset strength of a (frames, bands) log-mel: the mean rectified rise."""
+def onset_strength(log_mel: np.ndarray, smooth: int = SMOOTH_FRAMES) -> np.ndarray:
+    """(frames,) onset strength of a (frames, bands) log-mel: the mean rectified rise (the
+    log-compressed spectral flux), smoothed by a Hann window of `smooth` frames."""
     m = np.asarray(log_mel, dtype=np.float32)
     if len(m) < 2:
         return np.zeros(0, dtype=np.float32)
     rise = np.maximum(np.diff(m, axis=0), 0.0).mean(axis=1)
+    if smooth > 1 and len(rise) >= smooth:
+        win = np.hanning(smooth + 2)[1:-1]
+        rise = np.convolve(rise, win / win.sum(), mode="same")
     return rise.astype(np.float32)
 
 
-def _highpass(x: np.ndarray, width: int = 16) -> np.ndarray:
-    """x minus its moving average over `width` frames (~0.25 s), rectified."""
+def _highpass(x: np.ndarray, width: int = HIGHPASS_FRAMES) -> np.ndarray:
+    """x minus its moving average over `width` frames, rectified (an adaptive threshold)."""
     if len(x) < width:
         return x - x.mean()
     kernel = np.ones(width, dtype=np.float64) / width
@@ -71,9 +81,11 @@ def _highpass(x: np.ndarray, width: int = 16) -> np.ndarray:
     return np.maximum(x - smooth, 0.0)
 
 
-def autocorrelation(env: np.ndarray, max_lag: int) -> np.ndarray | None:
+def autocorrelation(
+    env: np.ndarray, max_lag: int, highpass: int = HIGHPASS_FRAMES
+) -> np.ndarray | None:
     """Unbiased, normalised autocorrelation of one onset envelope up to `max_lag`."""
-    x = _highpass(np.asarray(env, dtype=np.float64))
+    x = _highpass(np.asarray(env, dtype=np.float64), highpass)
     x = x - x.mean()
     n = len(x)
     energy = float(np.dot(x, x))
@@ -87,16 +99,21 @@ def autocorrelation(env: np.ndarray, max_lag: int) -> np.ndarray | None:
     return (ac / energy) * (n / overlap)
 
 
-def periodicity(log_mels: list[np.ndarray] | np.ndarray) -> np.ndarray | None:
+def periodicity(
+    log_mels: list[np.ndarray] | np.ndarray,
+    smooth: int = SMOOTH_FRAMES,
+    highpass: int = HIGHPASS_FRAMES,
+    multiples: int = MULTIPLES,
+) -> np.ndarray | None:
     """The mean autocorrelation of the windows' onset envelopes, lags 0..max, or None when
-    no window holds an onset (silence)."""
-    envs = [onset_strength(m) for m in log_mels]
+    no window holds an onset (silence). The keywords are for benchmarks/tempo_eval.py."""
+    envs = [onset_strength(m, smooth) for m in log_mels]
     envs = [e for e in envs if len(e) > 16 and float(e.max()) > SILENT]
     if not envs:
         return None
     n = min(len(e) for e in envs)
-    max_lag = int(min(n - 2, math.ceil(FPS * 60.0 / MIN_BPM) * MULTIPLES))
-    acs = [a for a in (autocorrelation(e, max_lag) for e in envs) if a is not None]
+    max_lag = int(min(n - 2, math.ceil(FPS * 60.0 / MIN_BPM) * multiples))
+    acs = [a for a in (autocorrelation(e, max_lag, highpass) for e in envs) if a is not None]
     if not acs:
         return None
     return np.mean(acs, axis=0)
