@@ -150,3 +150,18 @@ def test_the_stretch_is_the_middle_of_the_track():
     assert tempo.stretch_for(240.0) == ((240.0 - tempo.STRETCH_SECONDS) / 2, tempo.STRETCH_SECONDS)
     assert tempo.stretch_for(10.0) == (0.0, 10.0)  # shorter than a stretch: all of it
     assert tempo.stretch_for(tempo.MIN_SECONDS - 0.1) is None
+
+
+def test_the_onset_strength_is_the_smoothed_rise_peaking_on_the_onset():
+    """A step up in every band at frame 50: the rise is spread over SMOOTH_FRAMES frames
+    (a beat a frame early or late still lines up), its peak on the onset, its sum kept;
+    a fall is no onset."""
+    m = np.zeros((100, features.N_MELS), np.float32)
+    m[50:] = 2.0  # a note starts
+    m[80:] = 0.0  # and stops
+    o = tempo.onset_strength(m)
+    assert int(np.argmax(o)) == 49  # diff's frame 49 is the rise into frame 50
+    assert np.count_nonzero(o > 1e-6) == tempo.SMOOTH_FRAMES
+    assert float(o.sum()) == pytest.approx(2.0, rel=1e-5)
+    assert np.allclose(o[60:], 0.0)
+    assert np.allclose(tempo.onset_strength(m, smooth=1)[49], 2.0)
