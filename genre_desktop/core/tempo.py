@@ -1,20 +1,21 @@
 """Tempo (BPM) of a track, numpy only: heard in one contiguous stretch of its middle.
 
 The genre analysis reads ~3 s windows spread over the track; measured on GTZAN, their
-autocorrelations pooled give Acc2 61% (the beat's multiples need longer lags than a window
-holds), one contiguous stretch of 12 s 84% (30 s: 87%). So the analysis decodes one more
+autocorrelations pooled give Acc2 64% (the beat's multiples need longer lags than a window
+holds), one contiguous stretch of 12 s 86% (30 s: 88%). So the analysis decodes one more
 stretch of STRETCH_SECONDS from the middle of the track (`stretch_for`) for the tempo.
 
 Its onset strength (the rectified rise of the same log-mel the model reads, averaged over
-the bands, smoothed over 3 frames, local mean removed) gives an autocorrelation, and a comb over the beat's
-multiples scores every tempo from 40 to 240 BPM. The peaks of that score and their octave
-relatives (x1/3 .. x3) are the candidates; a small learned model (models/tempo.json: a
-log-linear score over the candidate's salience, its double's and half's, its tempo and,
-where the genre is known, a per-genre tempo prior weighted by the track's genre
-probabilities) picks one: the octave is the usual failure of a tempo estimator.
+the bands, smoothed over 3 frames, local mean removed) gives an autocorrelation, and a comb
+over the beat's multiples scores every tempo from 40 to 240 BPM. The peaks of that score
+and their octave relatives (x1/3 .. x3) are the candidates; models/tempo.json's log-linear
+score picks one (its salience, its double's and half's, its tempo and, where the genre is
+known, a per-genre tempo prior weighted by the genre probabilities): the octave is the
+usual failure of a tempo estimator. The shipped weights are a fixed preference around
+120 BPM: the learned ones did not beat it out of fold.
 
-benchmarks/tempo_eval.py trains the JSON and measures it by artist-grouped folds on the
-GTZAN development clips, beside librosa's estimate.
+benchmarks/tempo_eval.py writes the JSON and measures it by artist-grouped folds on the
+GTZAN development clips, beside librosa's estimate (models/TEMPO_CARD.md).
 """
 
 from __future__ import annotations
