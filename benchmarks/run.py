@@ -282,7 +282,16 @@ def stage_breakdown(paths: list[Path], model_dir: Path | None = None) -> dict[st
 
     model = GenreModel(model_dir, num_threads=1)
     clock = time.process_time
-    t = {"probe": 0.0, "decode": 0.0, "features": 0.0, "inference": 0.0, "database": 0.0}
+    from genre_desktop.core import tempo
+
+    t = {
+        "probe": 0.0,
+        "decode": 0.0,
+        "features": 0.0,
+        "inference": 0.0,
+        "tempo": 0.0,  # its own stretch decoded, and the estimate (core.tempo)
+        "database": 0.0,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         lib = Library(Path(tmp) / "lib.sqlite3")
         for p in paths:
@@ -295,6 +304,11 @@ def stage_breakdown(paths: list[Path], model_dir: Path | None = None) -> dict[st
             w = np.stack([features.window_features(e) for e in ex])
             d = clock()
             res = model.analyse_windows(w)
+            e0 = clock()
+            span = tempo.stretch_for(duration)
+            if span is not None:
+                y = audio.load(p, features.SAMPLE_RATE, span[0], span[1])
+                res.bpm = tempo.estimate(y, res.probabilities)
             e = clock()
             [tid] = lib.add_tracks([read_track(str(p))])
             lib.save_analyses([(tid, res)])
@@ -302,7 +316,8 @@ def stage_breakdown(paths: list[Path], model_dir: Path | None = None) -> dict[st
             t["probe"] += b - a
             t["decode"] += c - b
             t["features"] += d - c
-            t["inference"] += e - d
+            t["inference"] += e0 - d
+            t["tempo"] += e - e0
             t["database"] += f - e
     return {k: v / len(paths) for k, v in t.items()}
 

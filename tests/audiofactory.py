@@ -43,6 +43,43 @@ def music(seconds: float, sr: int = 44100, channels: int = 2, seed: int = 0) -> 
     return out.astype(np.float32)
 
 
+def drums(
+    bpm: float,
+    seconds: float,
+    sr: int = 44100,
+    channels: int = 2,
+    seed: int = 0,
+    eighths: bool = True,
+) -> np.ndarray:
+    """A drum pattern at a known tempo over a held chord: kick on beats 1 and 3, snare on 2
+    and 4, a closed hi-hat on every beat and (`eighths`) between (samples x channels)."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * sr)
+    t = np.arange(n, dtype=np.float64) / sr
+    y = 0.05 * np.sin(2 * np.pi * 110.0 * t) + 0.03 * np.sin(2 * np.pi * 164.8 * t)
+    beat = 60.0 / bpm
+
+    def hit(at: float, sound: np.ndarray) -> None:
+        i = int(at * sr)
+        m = min(len(sound), n - i)
+        if m > 0:
+            y[i : i + m] += sound[:m]
+
+    k = np.arange(int(0.25 * sr)) / sr
+    kick = 0.8 * np.sin(2 * np.pi * (50 + 100 * np.exp(-k * 30)) * k) * np.exp(-k * 12)
+    snare = 0.4 * rng.standard_normal(len(k)) * np.exp(-k * 25)
+    h = np.arange(int(0.05 * sr)) / sr
+    hat = np.diff(rng.standard_normal(len(h) + 1)) * 0.12 * np.exp(-h * 80)
+    for i in range(int(seconds / beat) + 1):
+        hit(i * beat, kick if i % 2 == 0 else snare)
+        hit(i * beat, hat)
+        if eighths:
+            hit((i + 0.5) * beat, hat * 0.6)
+    y *= 0.7
+    out = np.stack([y * (1.0 - 0.1 * c) for c in range(channels)], axis=1)
+    return np.clip(out, -1, 1).astype(np.float32)
+
+
 def write(
     path: Path,
     variant: str,

@@ -27,7 +27,7 @@ from genre_desktop.core.pipeline import Analyser, tracks_for
 from genre_desktop.core.plan import Per, Plan, Row, percent
 from genre_desktop.errors import ModelError
 
-HEADERS = ("file", "genre", "conf.", "runner-up", "album genre", "sounds like")
+HEADERS = ("file", "genre", "conf.", "runner-up", "album genre", "sounds like", "bpm")
 
 
 def register(sub, common) -> None:
@@ -75,7 +75,14 @@ def outcome_record(row: Row, cached: bool = False, per: str = "album") -> dict:
         "follows_album": bool(verdict and verdict.follows and album),
         "model": row.source,
         "cached": cached,
+        "bpm": bpm_of(row),
     }
+
+
+def bpm_of(row: Row) -> int | None:
+    """The tempo the analysis heard, a whole number as players store it (None: none heard)."""
+    bpm = row.analysis.bpm if row.analysis else None
+    return int(round(bpm)) if bpm else None
 
 
 class _Rows:
@@ -117,6 +124,7 @@ class _Rows:
             runner,
             album_text,
             ", ".join(rec["tags"][:3]),
+            str(rec["bpm"]) if rec["bpm"] else "",  # the tempo heard (the analysis')
         ]
         if not self.started:
             self.started = True
@@ -127,10 +135,12 @@ class _Rows:
                 self.keep = [
                     i
                     for i in range(len(HEADERS))
-                    if (i != 4 or self.albums) and (i != 5 or width >= 110)
+                    if (i != 4 or self.albums)
+                    and (i != 5 or width >= 110)
+                    and (i != 6 or width >= 90)
                 ]
                 genre_w = max(len(n) for n in DISPLAY.values())  # 'Electronic' whole
-                natural = [max(len(cells[0]) + 8, 40), genre_w, 5, genre_w + 5, 16, 30]
+                natural = [max(len(cells[0]) + 8, 40), genre_w, 5, genre_w + 5, 16, 30, 4]
                 widths = [natural[i] for i in self.keep]
                 # rows stream in: the file column takes what the others leave, for the
                 # longer names still to come

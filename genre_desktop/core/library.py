@@ -117,6 +117,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tracks ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 4: the tempo the analysis estimates (core.tempo), cached with it; NULL in rows analysed
+    # before (they get one when next analysed: no re-analysis is forced for it)
+    """
+    ALTER TABLE analyses ADD COLUMN bpm REAL;
+    """,
 ]
 
 # The track columns a scan writes, in one list: INSERT, UPDATE and the record are made
@@ -349,8 +354,8 @@ class Library:
     ) -> None:
         emb = None if a.embedding is None else np.asarray(a.embedding, dtype=np.float16).tobytes()
         (db or self.db).execute(
-            "INSERT OR REPLACE INTO analyses(track_id, model_version, genre, confidence, probabilities, tags, embedding, windows, analysed_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO analyses(track_id, model_version, genre, confidence, probabilities, tags, embedding, windows, analysed_at, bpm)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 track_id,
                 a.model_version,
@@ -361,6 +366,7 @@ class Library:
                 emb,
                 a.windows,
                 time.time(),
+                a.bpm,
             ),
         )
 
@@ -594,6 +600,7 @@ def _analysis(r: sqlite3.Row) -> Analysis:
         tags=[(t, p) for t, p in json.loads(r["tags"])],
         embedding=emb,
         windows=r["windows"],
+        bpm=r["bpm"],
     )
 
 

@@ -103,11 +103,31 @@ def _init_worker(model_dir: str | None, windows: int, nice: int) -> None:
 
 def _analyse(model: GenreModel, path: str, duration: float) -> Result:
     try:
-        return model.analyse(path, duration), None, None
+        return analyse_with_tempo(model, path, duration), None, None
     except GenreDesktopError as exc:
         return None, exc.reason, exc.kind
     except Exception as exc:  # a worker must answer, whatever the file did to the decoder
         return None, f"analysis failed: {type(exc).__name__}: {exc}", ErrorKind.DECODE
+
+
+def analyse_with_tempo(model: GenreModel, path: str, duration: float | None = None) -> Analysis:
+    """The model's analysis of one file, and the tempo heard in one contiguous stretch of
+    its middle (core.tempo; given the genre probabilities, which models/tempo.json may weigh
+    its octave by). A stretch that cannot be decoded leaves the tempo unknown, never the
+    analysis undone."""
+    from genre_desktop.core import audio, features, tempo
+
+    if duration is None or duration <= 0:
+        duration = audio.probe(path).duration
+    analysis = model.analyse(path, duration)
+    span = tempo.stretch_for(duration)
+    if span is not None:
+        try:
+            y = audio.load(path, features.SAMPLE_RATE, span[0], span[1])
+            analysis.bpm = tempo.estimate(y, analysis.probabilities)
+        except Exception:  # noqa: BLE001 - the tempo is an extra: whatever its stretch did to
+            analysis.bpm = None  # the decoder, the genre analysis stands, with no tempo
+    return analysis
 
 
 def _analyse_in_worker(path: str, duration: float) -> Result:

@@ -82,6 +82,7 @@ class Analysis:
     tags: list[tuple[str, float]] = field(default_factory=list)  # descriptive tags, best first
     embedding: np.ndarray | None = None
     windows: int = 0
+    bpm: float | None = None
 
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.probabilities.items(), key=lambda kv: -kv[1])

@@ -75,7 +75,10 @@ YIELD_ORDER = (
     COL_GENRE,
     COL_ALBUM,
 )
-# columns kept out of sight while no row has anything to show in them (untagged files)
+# columns kept out of sight while no row has anything to show in them (untagged files); a
+# file's own value brings its column up, an estimate alone does not (the BPM heard in every
+# analysed track would take the title's room in a small window): shown from the header's
+# menu, the column holds the estimates too
 _HAS_CONTENT = {
     COL_ARTIST: lambda r: bool(r.track.artist),
     COL_ALBUM: lambda r: bool(r.track.album),
@@ -103,6 +106,25 @@ def _field_text(v: Any) -> str:
     if isinstance(v, list):
         return "; ".join(str(x) for x in v)
     return "" if v in (0, False, None) else str(v)
+
+
+def _estimate(row: Row, name: str) -> float | None:
+    """What the analysis heard for a field the file leaves empty (the tempo), else None."""
+    if name == "bpm" and row.analysis is not None and row.analysis.bpm:
+        return float(row.analysis.bpm)
+    return None
+
+
+def _field_cell(row: Row, col: int) -> tuple[Any, bool]:
+    """(the value a field column shows, whether it is the analysis' estimate): the file's
+    value, or, when the file has none, the estimate (BPM heard in the audio)."""
+    name = FIELD_COLUMNS[col].name
+    v = fields.value(row.track, name)
+    if v in (0, "", None, []):
+        est = _estimate(row, name)
+        if est is not None:
+            return est, True
+    return v, False
 
 
 def _short_folder(path: str) -> str:
@@ -187,7 +209,8 @@ class TrackTableModel(QAbstractTableModel):
             if col == COL_FILE:
                 return os.path.basename(t.path)
             if col in FIELD_COLUMNS:
-                return _field_text(fields.value(t, FIELD_COLUMNS[col].name))
+                v, estimated = _field_cell(row, col)
+                return f"≈{round(v)}" if estimated else _field_text(v)
             return None
         if role == SORT_ROLE:
             return self._sort_key(row, col)
@@ -200,9 +223,17 @@ class TrackTableModel(QAbstractTableModel):
                 return f"Your choice: {'; '.join(row.override)} (predicted: {row.predicted or '—'})"
             if col == COL_STATUS:
                 return row.plan()
+            if col in FIELD_COLUMNS and _field_cell(row, col)[1]:
+                return f"Estimated from the audio: {_field_cell(row, col)[0]:.0f} (not in the file)"
             return t.path
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS and row.status == ERROR:
             return QColor(200, 40, 40)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col in FIELD_COLUMNS
+            and _field_cell(row, col)[1]
+        ):  # an estimate, not the file's value: muted
+            return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         if role == Qt.ItemDataRole.TextAlignmentRole and (
             col in (COL_LENGTH, COL_CONFIDENCE, COL_NUMBER)
             or (col in FIELD_COLUMNS and FIELD_COLUMNS[col].kind == fields.Kind.NUMBER)
@@ -238,8 +269,8 @@ class TrackTableModel(QAbstractTableModel):
             return os.path.dirname(t.path).casefold()
         if col == COL_FILE:
             return os.path.basename(t.path).casefold()
-        if col in FIELD_COLUMNS:
-            v = fields.value(t, FIELD_COLUMNS[col].name)
+        if col in FIELD_COLUMNS:  # numbers by value (an estimate among them), then text
+            v, _ = _field_cell(row, col)
             return (0, v) if isinstance(v, int | float) else (1, _field_text(v).casefold())
         return str(row.status)
 

@@ -101,17 +101,27 @@ def test_a_field_declared_only_in_core_fields_is_a_column(qtbot, tmp_path, untag
     settle(qtbot, w)
     header = w.view.horizontalHeader()
     assert w.model.headerData(bpm_col, Qt.Orientation.Horizontal) == "BPM"
-    assert header.isSectionHidden(bpm_col)  # no file has a BPM: no empty column
+    assert header.isSectionHidden(bpm_col)  # no file has a BPM: the column stays out of sight
+    # what it holds when shown: the tempo the analysis heard, marked as an estimate
+    cells = [w.proxy.index(i, bpm_col).data() for i in range(w.proxy.rowCount())]
+    assert any(c.startswith("≈") for c in cells) and all(c == "" or c[0] == "≈" for c in cells)
     f = OggVorbis(untagged / f"{LONG_NAMES[1]}.ogg")
     f["bpm"] = ["124"]
     f.save()
     w.start_analysis([])  # rescan: the changed file is read again
     settle(qtbot, w)
     assert not header.isSectionHidden(bpm_col)
-    cells = {w.proxy.index(i, bpm_col).data() for i in range(w.proxy.rowCount())}
-    assert cells == {"124", ""}
+    cells = [w.proxy.index(i, bpm_col).data() for i in range(w.proxy.rowCount())]
+    assert cells.count("124") == 1 and all(c in ("124", "") or c.startswith("≈") for c in cells)
+    # the file's value in the normal colour, an estimate muted; numbers sort by value
+    for i, c in enumerate(cells):
+        colour = w.proxy.index(i, bpm_col).data(Qt.ItemDataRole.ForegroundRole)
+        assert (colour is not None) == c.startswith("≈")
     w.model.sort(bpm_col, Qt.SortOrder.DescendingOrder)
-    assert w.model.rows[0].track.extra == {"bpm": 124}
+    shown = [w.model.index(i, bpm_col).data() for i in range(w.model.rowCount())]
+    values = [float(c.lstrip("≈") or 0) for c in shown]
+    assert values == sorted(values, reverse=True), shown
+    assert any(r.track.extra == {"bpm": 124} for r in w.model.rows)
 
 
 def test_the_side_panel_never_scrolls_sideways_in_a_small_window(qtbot, tmp_path, untagged):
