@@ -22,6 +22,7 @@ from genre_desktop.errors import GenreDesktopError
 POLICIES = ("keep", "overwrite")  # core.policy.Policy's values (config imports no core)
 PER = ("album", "track")  # core.albums.Per's values
 POOLINGS = ("mean", "log-mean")
+BPM_MODES = ("off", "keep", "overwrite")  # write no BPM; only where a file has none; any
 
 
 class ConfigError(GenreDesktopError):
@@ -42,6 +43,7 @@ class Settings:
     volume: float = 0.8
     per: str = "album"  # the album's tracks pooled decide its genre, or each track alone
     album_pooling: str = "mean"  # how an album's tracks are pooled: the card's measured choice
+    bpm: str = "off"  # write the analysis' BPM estimate: off, keep (a BPM in a file), overwrite
 
     def validate(self) -> Settings:
         if self.policy not in POLICIES:
@@ -58,6 +60,8 @@ class Settings:
             raise ConfigError(
                 f"album_pooling must be one of {', '.join(POOLINGS)}, not {self.album_pooling!r}"
             )
+        if self.bpm not in BPM_MODES:
+            raise ConfigError(f"bpm must be one of {', '.join(BPM_MODES)}, not {self.bpm!r}")
         if not 0.0 <= self.volume <= 1.0:
             raise ConfigError(f"volume must be between 0 and 1, not {self.volume}")
         return self

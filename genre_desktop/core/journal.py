@@ -31,11 +31,24 @@ class ChangeResult:
     field: str = GENRE
     track_id: int | None = None  # the library's track, where known
     source: str = ""  # which model decided the value (a redo writes it again as such)
+    stat: tuple[int, int] | None = None  # the file's (size, mtime_ns) after a write
 
     @property
     def already(self) -> bool:
         """Skipped because the file already had exactly this value."""
         return self.state == ChangeState.SKIPPED and self.reason == _already(self.field)
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Which field of which track, decided by which model: what every result carries."""
+
+    field: str
+    track_id: int | None
+    source: str
+
+    def kw(self) -> dict[str, Any]:
+        return {"field": self.field, "track_id": self.track_id, "source": self.source}
 
 
 def _already(field: str) -> str:
@@ -59,13 +72,13 @@ def apply_change(
     through the journal. The file's tags are read once here (the write verifies after);
     never raises for a bad file."""
     tags.writable(field)
-    done = {"field": field, "track_id": track_id, "source": source}
+    done = _Who(field, track_id, source)
     try:
         current = tags.read(path)
     except GenreDesktopError as exc:
         empty = fields.BY_NAME[field].empty()
         return ChangeResult(
-            path, empty if old is None else old, new, ChangeState.FAILED, exc.reason, **done
+            path, empty if old is None else old, new, ChangeState.FAILED, exc.reason, **done.kw()
         )
     now = fields.value(current, field)
     if old is not None and now != old:
@@ -75,12 +88,12 @@ def apply_change(
             new,
             ChangeState.FAILED,
             f"{_what(field)} changed since it was read; scan again",
-            **done,
+            **done.kw(),
         )
     fam = tags.family_of(current.format)
     after = tags.expected(field, new, fam, id3_version)
     if now == after:
-        return ChangeResult(path, now, new, ChangeState.SKIPPED, _already(field), **done)
+        return ChangeResult(path, now, new, ChangeState.SKIPPED, _already(field), **done.kw())
     change_id = library.plan_change(batch_id, path, now, new, field, source)
     try:
         stat_after = tags.write(
@@ -88,11 +101,9 @@ def apply_change(
         )
     except TagWriteError as exc:
         library.finish_change(change_id, ChangeState.FAILED, exc.reason)
-        return ChangeResult(path, now, new, ChangeState.FAILED, exc.reason, **done)
-    library.finish_change(
-        change_id, ChangeState.WRITTEN, stat_after=stat_after, values_after=after
-    )
-    return ChangeResult(path, now, new, ChangeState.WRITTEN, **done)
+        return ChangeResult(path, now, new, ChangeState.FAILED, exc.reason, **done.kw())
+    library.finish_change(change_id, ChangeState.WRITTEN, stat_after=stat_after, values_after=after)
+    return ChangeResult(path, now, new, ChangeState.WRITTEN, stat=stat_after, **done.kw())
 
 
 def _what(field: str) -> str:
@@ -162,11 +173,7 @@ def undo_batch(
         if change.state != ChangeState.WRITTEN:
             continue
         known = library.track(change.path)
-        done = {
-            "field": change.field,
-            "track_id": known.id if known else None,
-            "source": change.source,
-        }
+        done = _Who(change.field, known.id if known else None, change.source)
         try:
             current = tags.read(change.path)
             st = os.stat(change.path)
@@ -174,7 +181,9 @@ def undo_batch(
             reason = exc.reason if isinstance(exc, GenreDesktopError) else str(exc)
             empty = fields.BY_NAME[change.field].empty()
             results.append(
-                ChangeResult(change.path, empty, change.old, ChangeState.FAILED, reason, **done)
+                ChangeResult(
+                    change.path, empty, change.old, ChangeState.FAILED, reason, **done.kw()
+                )
             )
             continue
         fam = tags.family_of(current.format)
@@ -186,7 +195,7 @@ def undo_batch(
                 change.id, ChangeState.UNDONE
             )  # an undo interrupted after its write
             results.append(
-                ChangeResult(change.path, change.new, change.old, ChangeState.WRITTEN, **done)
+                ChangeResult(change.path, change.new, change.old, ChangeState.WRITTEN, **done.kw())
             )
             continue
         # "changed since" is decided by the genre itself: a file that reads as this batch
@@ -200,7 +209,7 @@ def undo_batch(
                     change.old,
                     ChangeState.SKIPPED,
                     f"{_what(change.field)} changed since this batch wrote it; left as it is",
-                    **done,
+                    **done.kw(),
                 )
             )
             continue
@@ -212,7 +221,7 @@ def undo_batch(
             expect=(st.st_size, st.st_mtime_ns),
             id3_version=id3_version,
             field=change.field,
-            track_id=done["track_id"],
+            track_id=done.track_id,
         )
         # what a redo of this undo writes again: the value the batch asked for, by its model
         res.old, res.source = change.new, change.source

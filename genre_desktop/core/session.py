@@ -64,6 +64,9 @@ class WriteSession:
         self.on_wait = on_wait
         self.batch_id: int | None = None
         self.settled: set[str] = set()  # paths the resumed batch already settled
+        # path -> (stat before, stat after) of this session's own writes: a second field of
+        # the same file expects the stat its scan saw, which the first write moved
+        self._moved: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}
         self.recovered = 0
         self._lock = WriteLock(lock_path(library))
         self._held = False
@@ -119,6 +122,9 @@ class WriteSession:
     ) -> ChangeResult:
         """Write one file's field (the genres by default) through the journal; never raises
         for a bad file."""
+        moved = self._moved.get(path)
+        if expect is not None and moved is not None and tuple(expect) == moved[0]:
+            expect = moved[1]  # changed since the scan by this session alone
         result = journal.apply_change(
             self.library,
             self._batch(),
@@ -131,6 +137,8 @@ class WriteSession:
             source=source,
             track_id=track_id,
         )
+        if expect is not None and result.stat is not None:
+            self._moved[path] = (moved[0] if moved else tuple(expect), result.stat)  # type: ignore[assignment]
         self.settled.add(path)
         return result
 
