@@ -773,11 +773,11 @@ class MainWindow(QMainWindow):
 
     # -- applying --------------------------------------------------------------------------------
     def apply_all(self) -> None:
-        self._apply([r for r in self.model.rows if r.target])
+        self._apply([r for r in self.model.rows if self.model.plan.will_write(r)])
 
     def apply_selected(self) -> None:
         selected = self.selected_rows()
-        self._apply([r for r in selected if r.target], selected)
+        self._apply([r for r in selected if self.model.plan.will_write(r)], selected)
 
     def _apply(self, rows: list[Row], considered: list[Row] | None = None) -> None:
         if not rows:  # said where the person looks, without a box to dismiss
@@ -791,7 +791,7 @@ class MainWindow(QMainWindow):
         kept = [
             (r.track.path, r.plan())
             for r in (considered if considered is not None else self.model.rows)
-            if not r.target and r.analysis is not None
+            if not self.model.plan.will_write(r) and r.analysis is not None
         ]
         dialog = ApplyDialog(changes, self, kept=kept)
         self._last_dialog = dialog
@@ -804,7 +804,7 @@ class MainWindow(QMainWindow):
     def write_changes(self, jobs: list[WriteRequest]) -> None:
         """Write without asking (the dialog already did); results land on the rows."""
         self.act_apply.setEnabled(False)
-        self.statusBar().showMessage(f"Writing {len(jobs)} genre(s)…")
+        self.statusBar().showMessage(f"Writing {len(jobs)} tag(s)…")
         self.writer.submit(
             tasks.apply_changes(jobs, self.settings.id3_version), self._written, self._write_failed
         )
@@ -826,9 +826,9 @@ class MainWindow(QMainWindow):
                 self.model.set_status(row.track.id, ERROR, res.reason)
             else:
                 ok += 1
-                self.model.mark_written(row.track.id, fresh)
+                self.model.mark_written(row.track.id, fresh, res.field)
         self.statusBar().showMessage(
-            f"Wrote {ok} genre(s)"
+            f"Wrote {ok} tag(s)"
             + (f", {failed} failed (see the Status column)" if failed else "")
             + ". Ctrl+Z undoes it.",
             10000,
