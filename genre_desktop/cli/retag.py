@@ -27,7 +27,7 @@ from genre_desktop.cli.common import (
     write_session,
 )
 from genre_desktop.cli.learn import judge_for
-from genre_desktop.core import fields, learn
+from genre_desktop.core import fields
 from genre_desktop.core.pipeline import Analyser
 from genre_desktop.core.plan import (
     BPM,
@@ -37,6 +37,7 @@ from genre_desktop.core.plan import (
     SAME,
     WRITE,
     Per,
+    Threshold,
     WriteRequest,
     percent,
     plan_of,
@@ -215,12 +216,12 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
     bar.close()
 
     # 2. decide: the core plan (albums pooled or not, the one policy); the library's own
-    # learned model, when it has one, re-reads each analysis in the owner's words with its
-    # own measured threshold (unless --min-confidence says otherwise)
+    # learned model, when it has one, re-reads each analysis in the owner's words; the
+    # threshold is the plan's one rule (--min-confidence or the config file's, else the
+    # learned model's, else the card's)
     judge = judge_for(analyser.library, analyser.version, args.stock)
-    if args.min_confidence is None:
-        settings = learn.settings_for(settings, judge)
     decided = plan_of(outcomes, settings, judge)
+    out.threshold = decided.threshold
     plan = []
     for o in outcomes:
         row = decided.rows[o.track.id]
@@ -298,6 +299,7 @@ class _Output:
         self.args = args
         self.roots = roots
         self.tty = sys.stderr.isatty() and not args.json
+        self.threshold: Threshold | None = None  # in force, once the plan is made
 
     def progress(self, total: int) -> ProgressBar:
         return ProgressBar(total, enabled=not self.args.json)
@@ -352,6 +354,8 @@ class _Output:
             "failed": summary["failed"],
             "failures": {str(k): len(v) for k, v in failures.items()},
             "decided_by_album": summary["by-album"],
+            "threshold": self.threshold.value if self.threshold else None,
+            "threshold_source": str(self.threshold.source) if self.threshold else None,
             "bpm_written": summary["bpm-written"],
             "bpm_would_write": summary["bpm-would-write"],
             "seconds": round(took, 2),
@@ -375,7 +379,9 @@ class _Output:
                 n_bpm = data["bpm_would_write" if self.args.dry_run else "bpm_written"]
                 lines.append(f"BPM {'would be ' if self.args.dry_run else ''}written: {n_bpm}")
             lines += [
-                f"Below the confidence threshold: {data['below_threshold']}",
+                "Below the confidence threshold"
+                + (f" ({self.threshold.text()})" if self.threshold else "")
+                + f": {data['below_threshold']}",
                 f"Failed: {data['failed']}",
             ]
             lines += [

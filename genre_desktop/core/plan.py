@@ -51,6 +51,8 @@ __all__ = [
     "Plan",
     "Row",
     "Status",
+    "Threshold",
+    "ThresholdSource",
     "Verdict",
     "WriteRequest",
     "BPM",
@@ -61,6 +63,7 @@ __all__ = [
     "percent",
     "plan_of",
     "row_record",
+    "threshold_of",
 ]
 
 
@@ -90,10 +93,45 @@ class Judge(Protocol):
     labels are the owner's words, and `name` spells any text in them."""
 
     labels: list[str]  # the genres it proposes, in the owner's words
+    threshold: float  # its write threshold, measured on held-out artists
 
     def __call__(self, track: Track, analysis: Analysis) -> Analysis: ...
 
     def name(self, text: str) -> str: ...
+
+
+class ThresholdSource(StrEnum):
+    YOURS = "yours"  # the person's: command line, config file, Settings dialog
+    LEARNED = "learned"  # the library's own model's, measured when it learned
+    CARD = "card"  # the stock model card's, measured out of fold
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The write threshold in force and where it comes from (what a window or command says)."""
+
+    value: float
+    source: ThresholdSource
+
+    def text(self) -> str:
+        """'91% (your setting)', '79% (learned from your tags)', '91% (the model's)'."""
+        why = {
+            ThresholdSource.YOURS: "your setting",
+            ThresholdSource.LEARNED: "learned from your tags",
+            ThresholdSource.CARD: "the model's measured threshold",
+        }[self.source]
+        return f"{percent(self.value)} ({why})"
+
+
+def threshold_of(settings: Settings, judge: Judge | None = None) -> Threshold:
+    """The one rule, for the window, retag and classify alike: the person's explicit choice
+    (command line, config file's min_confidence, the Settings dialog) wins; else the
+    library's learned model's measured threshold; else the card's (the default setting)."""
+    if settings.chose("min_confidence"):
+        return Threshold(settings.min_confidence, ThresholdSource.YOURS)
+    if judge is not None:
+        return Threshold(judge.threshold, ThresholdSource.LEARNED)
+    return Threshold(settings.min_confidence, ThresholdSource.CARD)
 
 
 class Outcomeish(Protocol):
@@ -200,8 +238,13 @@ class Plan:
         return Per(self.settings.per)
 
     @property
+    def threshold(self) -> Threshold:
+        """The write threshold in force and its source (`threshold_of`)."""
+        return threshold_of(self.settings, self.judge)
+
+    @property
     def min_confidence(self) -> float:
-        return self.settings.min_confidence
+        return self.threshold.value
 
     def configure(self, settings: Settings, judge: Judge | None | bool = False) -> set[int]:
         """New settings (and, unless judge is False, a new judge or None): every row is
@@ -339,6 +382,17 @@ class Plan:
         """The tracks pooled with this one as an album; [] when it is in no pooled album."""
         key = self._album_of.get(track_id)
         return [i for i in self._members.get(key, []) if i in self.rows] if key else []
+
+    def release_ids(self, track_id: int) -> list[int]:
+        """Select Album: the tracks of this one's album (core.albums.release: its pooled
+        album, else a compilation's tracks in its folder)."""
+        row = self.rows.get(track_id)
+        if row is None:
+            return []
+        pooled = self.album_ids(track_id)
+        if pooled:
+            return pooled
+        return [t.id for t in albums.release(row.track, [r.track for r in self.rows.values()])]
 
     def waiting_for_decision(self) -> int:
         """Analysed tracks kept only because the model is not sure enough, with no choice

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from genre_desktop import APP_NAME, __version__
 from genre_desktop.config import Settings
 from genre_desktop.core.fields import word
-from genre_desktop.core.plan import GENRE, WriteRequest, percent
+from genre_desktop.core.plan import GENRE, Threshold, WriteRequest, percent
 
 
 def value_text(value: object) -> str:
@@ -161,7 +161,16 @@ class ApplyDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, data_dir: str, parent: QWidget | None = None) -> None:
+    """The settings; the threshold shown is the one in force (`core.plan.threshold_of`)
+    with where it comes from, and it becomes the person's own only when changed here."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: str,
+        parent: QWidget | None = None,
+        threshold: Threshold | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         form = QFormLayout(self)
@@ -172,8 +181,15 @@ class SettingsDialog(QDialog):
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0, 100)
         self.threshold.setSuffix(" %")
-        self.threshold.setValue(settings.min_confidence * 100)
+        shown = threshold.value if threshold is not None else settings.min_confidence
+        self.threshold.setValue(shown * 100)
+        self._shown = round(self.threshold.value() / 100, 4)
         self.threshold.setToolTip("Predictions less sure than this are not written")
+        self.threshold_source = QLabel(threshold.text() if threshold is not None else "")
+        self.threshold_source.setToolTip(
+            "In force: your own setting, else the threshold learned from your tags, else "
+            "the genre model's measured one"
+        )
         self.per = QComboBox()
         self.per.addItem("The album's tracks together", "album")
         self.per.addItem("Each track alone", "track")
@@ -202,6 +218,8 @@ class SettingsDialog(QDialog):
         data.setReadOnly(True)
         form.addRow("Existing genres:", self.policy)
         form.addRow("Minimum confidence:", self.threshold)
+        if threshold is not None:
+            form.addRow("", self.threshold_source)
         form.addRow("Genre from:", self.per)
         form.addRow("BPM estimates:", self.bpm)
         form.addRow("MP3/WAV/AIFF tags:", self.id3)
@@ -219,7 +237,10 @@ class SettingsDialog(QDialog):
     def settings(self) -> Settings:
         return self._base.updated(
             policy=self.policy.currentData(),
-            min_confidence=round(self.threshold.value() / 100, 4),
+            # changed here: the person's own; else whatever rule put it in force stays
+            min_confidence=new
+            if (new := round(self.threshold.value() / 100, 4)) != self._shown
+            else None,
             id3_version=self.id3.currentData(),
             per=self.per.currentData(),
             bpm=self.bpm.currentData(),

@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
         self.model = TrackTableModel(self)
-        self.model.set_policy(learn.settings_for(self.settings, self.learned), self.learned)
+        self.model.set_policy(self.settings, self.learned)
         self.proxy = TrackFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -724,19 +724,11 @@ class MainWindow(QMainWindow):
 
     def select_album(self) -> None:
         """Every track of the current track's album, as core.albums groups them (a
-        compilation, never pooled: its tracks with the same album tag in the same folder)."""
+        compilation, never pooled: its tracks with the same album tag in its folder)."""
         row = self.details.row
         if row is None:
             return
-        ids = self.model.album_ids(row.track.id)
-        if not ids and row.track.album:
-            folder, album = os.path.dirname(row.track.path), row.track.album
-            ids = [
-                r.track.id
-                for r in self.model.rows
-                if r.track.album == album and os.path.dirname(r.track.path) == folder
-            ]
-        self.select_tracks(ids)
+        self.select_tracks(self.model.plan.release_ids(row.track.id))
 
     def _row_menu(self, pos: QPoint) -> None:
         """Right-click on the tracks: decide for all selected ones at once."""
@@ -983,7 +975,7 @@ class MainWindow(QMainWindow):
 
     def _use_learned(self, model: learn.Learned | None) -> None:
         self.learned, self.learned_problem = model, ""
-        self.model.set_policy(learn.settings_for(self.settings, self.learned), model)
+        self.model.set_policy(self.settings, model)
         self.details.set_genre_names(self.model.plan.genre_names())
         self.columns.set_genre_names(self.model.plan.genre_names())
         self._refresh_genre_filter()
@@ -1030,14 +1022,16 @@ class MainWindow(QMainWindow):
 
     # -- settings and state ----------------------------------------------------------------------
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, str(self.data_dir), self)
+        dialog = SettingsDialog(
+            self.settings, str(self.data_dir), self, threshold=self.model.plan.threshold
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             try:
                 self.settings = dialog.settings()
                 config.save_settings(self.settings)
             except (config.ConfigError, OSError) as exc:
                 QMessageBox.warning(self, "Settings", f"Settings not saved: {exc}")
-            self.model.set_policy(learn.settings_for(self.settings, self.learned))
+            self.model.set_policy(self.settings)
 
     def _restore_state(self) -> None:
         s = window_settings()
