@@ -19,7 +19,8 @@ else the folder), next to the stock model's agreement on the same songs (its nam
 to the owner's where they match). The learned model is used only where it beats the stock
 one, and always answering the owner's commonest genre, beyond chance (a sign test on the
 songs they disagree on); its temperature and its write threshold (>= 95% precision) come
-from that same check (`settings_for`).
+from that same check (`Learned.threshold`; `core.plan.threshold_of` decides when it applies:
+unless the person chose a threshold).
 
 `Learned` is a `core.plan.Judge`: the plan asks it to re-read each stock analysis.
 """
@@ -38,7 +39,6 @@ from typing import Any
 
 import numpy as np
 
-from genre_desktop.config import Settings
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.records import Analysis, Track
 
@@ -641,12 +641,6 @@ def stale_tags(library: Any, model: Learned) -> bool:
 
 def save(library: Any, model: Learned | None) -> None:
     library.set_meta(META_KEY, model.to_json() if model is not None else None)
-
-
-def settings_for(settings: Settings, model: Learned | None) -> Settings:
-    """The settings a plan decides by: with the library's own model, the write threshold
-    its held-out check measured (95% precision) instead of the stock model's."""
-    return settings.updated(min_confidence=model.threshold) if model is not None else settings
 
 
 def learn_library(

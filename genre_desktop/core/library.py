@@ -117,6 +117,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tracks ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 4: which model decided a change (stock, library), so a redo after an undo says it too
+    """
+    ALTER TABLE changes ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 # The track columns a scan writes, in one list: INSERT, UPDATE and the record are made
@@ -442,13 +446,22 @@ class Library:
         )
         return {r[0] for r in rows}
 
-    def plan_change(self, batch_id: int, path: str, old: Any, new: Any, field: str = GENRE) -> int:
+    def plan_change(
+        self,
+        batch_id: int,
+        path: str,
+        old: Any,
+        new: Any,
+        field: str = GENRE,
+        source: str = "",
+    ) -> int:
         """Recorded (and committed) before the file is touched, so undo knows the old value
-        even if the process dies mid-write. `field`: the tag field (core.fields)."""
+        even if the process dies mid-write. `field`: the tag field (core.fields); `source`:
+        which model decided the new value."""
         now = time.time()
         with self.transaction() as db:
             cur = db.execute(
-                "INSERT INTO changes(batch_id, path, field, old_value, new_value, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO changes(batch_id, path, field, old_value, new_value, state, created_at, updated_at, source) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     batch_id,
                     path,
@@ -458,6 +471,7 @@ class Library:
                     ChangeState.PLANNED,
                     now,
                     now,
+                    source,
                 ),
             )
             return int(cur.lastrowid or 0)
@@ -572,6 +586,7 @@ def _change(r: sqlite3.Row) -> Change:
         r["size_after"],
         r["mtime_ns_after"],
         _field_name(r["field"]),
+        r["source"],
     )
 
 

@@ -1,6 +1,7 @@
 """Undo and Redo of the writes: the batch the person was asked about is the batch undone (by
 id, even if another writer finished a newer one meanwhile), and what an undo took back can
-be written again."""
+be written again: the requests `core.session.redo_requests` makes of the undo's results
+(the same track, field and deciding model; a redone BPM is written as a BPM)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from genre_desktop.core import journal
 from genre_desktop.core.records import BatchKind, WriteRequest
-from genre_desktop.core.session import restored
+from genre_desktop.core.session import redo_requests, restored
 from genre_desktop.ui import tasks
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ class History:
         self._redo: list[WriteRequest] = []  # what the last undo took back
 
     def undo(self) -> None:
-        """Ask, then restore the genres of the last Apply (or batch command)."""
+        """Ask, then restore the tags of the last Apply (or batch command)."""
         w = self.window
 
         target = journal.last_undoable(w.library)
@@ -34,9 +35,10 @@ class History:
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Undo",
-            f"Give {n} file{'s' if n != 1 else ''} back the genre {'they' if n != 1 else 'it'} had "
-            f"before {'this app' if target.kind == BatchKind.APP else 'the ' + target.kind + ' command'} "
-            "wrote? Files changed since then are left as they are.",
+            f"Undo {n} tag change{'s' if n != 1 else ''} "
+            f"{'this app' if target.kind == BatchKind.APP else 'the ' + target.kind + ' command'} "
+            "made? Each file gets back the genre (or BPM) it had before; files changed since "
+            "then are left as they are.",
             QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
             w,
         )
@@ -61,23 +63,20 @@ class History:
         if batch is None:
             w.statusBar().showMessage("Nothing to undo.", 5000)
             return
-        by_path = {r.track.path: r for r in w.model.rows}
         n_restored = skipped = 0
-        redo = []
         for res in results:
             ok = restored(res)
             n_restored += ok
             skipped += not ok
-            if ok:
-                redo.append(WriteRequest(0, res.path, res.new, res.old, None, 1.0, False, True))
-            row = by_path.get(res.path)
+            row = w.model.row_of(res.track_id) if res.track_id is not None else None
             if row is None:
                 continue
             fresh = w.library.track(row.track.id)
             if ok:
-                w.model.mark_restored(row.track.id, fresh)
+                w.model.mark_restored(row.track.id, fresh, res.field)
             elif fresh is not None:
                 row.track = fresh
+        redo = redo_requests(results)
         self._redo = redo
         w.act_redo.setEnabled(bool(redo))
         w.statusBar().showMessage(
@@ -96,7 +95,7 @@ class History:
             w.statusBar().showMessage("Nothing to redo.", 5000)
             return
         w.act_apply.setEnabled(False)
-        w.statusBar().showMessage(f"Writing {len(redo)} genre(s) again…")
+        w.statusBar().showMessage(f"Writing {len(redo)} tag(s) again…")
         w.writer.submit(
             tasks.apply_changes(redo, w.settings.id3_version), w._written, w._write_failed
         )

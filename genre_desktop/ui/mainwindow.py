@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
     def _build(self) -> None:
         self.model = TrackTableModel(self)
-        self.model.set_policy(learn.settings_for(self.settings, self.learned), self.learned)
+        self.model.set_policy(self.settings, self.learned)
         self.proxy = TrackFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -724,19 +724,11 @@ class MainWindow(QMainWindow):
 
     def select_album(self) -> None:
         """Every track of the current track's album, as core.albums groups them (a
-        compilation, never pooled: its tracks with the same album tag in the same folder)."""
+        compilation, never pooled: its tracks with the same album tag in its folder)."""
         row = self.details.row
         if row is None:
             return
-        ids = self.model.album_ids(row.track.id)
-        if not ids and row.track.album:
-            folder, album = os.path.dirname(row.track.path), row.track.album
-            ids = [
-                r.track.id
-                for r in self.model.rows
-                if r.track.album == album and os.path.dirname(r.track.path) == folder
-            ]
-        self.select_tracks(ids)
+        self.select_tracks(self.model.plan.release_ids(row.track.id))
 
     def _row_menu(self, pos: QPoint) -> None:
         """Right-click on the tracks: decide for all selected ones at once."""
@@ -773,11 +765,11 @@ class MainWindow(QMainWindow):
 
     # -- applying --------------------------------------------------------------------------------
     def apply_all(self) -> None:
-        self._apply([r for r in self.model.rows if r.target])
+        self._apply([r for r in self.model.rows if self.model.plan.will_write(r)])
 
     def apply_selected(self) -> None:
         selected = self.selected_rows()
-        self._apply([r for r in selected if r.target], selected)
+        self._apply([r for r in selected if self.model.plan.will_write(r)], selected)
 
     def _apply(self, rows: list[Row], considered: list[Row] | None = None) -> None:
         if not rows:  # said where the person looks, without a box to dismiss
@@ -791,7 +783,7 @@ class MainWindow(QMainWindow):
         kept = [
             (r.track.path, r.plan())
             for r in (considered if considered is not None else self.model.rows)
-            if not r.target and r.analysis is not None
+            if not self.model.plan.will_write(r) and r.analysis is not None
         ]
         dialog = ApplyDialog(changes, self, kept=kept)
         self._last_dialog = dialog
@@ -804,7 +796,7 @@ class MainWindow(QMainWindow):
     def write_changes(self, jobs: list[WriteRequest]) -> None:
         """Write without asking (the dialog already did); results land on the rows."""
         self.act_apply.setEnabled(False)
-        self.statusBar().showMessage(f"Writing {len(jobs)} genre(s)…")
+        self.statusBar().showMessage(f"Writing {len(jobs)} tag(s)…")
         self.writer.submit(
             tasks.apply_changes(jobs, self.settings.id3_version), self._written, self._write_failed
         )
@@ -826,9 +818,9 @@ class MainWindow(QMainWindow):
                 self.model.set_status(row.track.id, ERROR, res.reason)
             else:
                 ok += 1
-                self.model.mark_written(row.track.id, fresh)
+                self.model.mark_written(row.track.id, fresh, res.field)
         self.statusBar().showMessage(
-            f"Wrote {ok} genre(s)"
+            f"Wrote {ok} tag(s)"
             + (f", {failed} failed (see the Status column)" if failed else "")
             + ". Ctrl+Z undoes it.",
             10000,
@@ -983,7 +975,7 @@ class MainWindow(QMainWindow):
 
     def _use_learned(self, model: learn.Learned | None) -> None:
         self.learned, self.learned_problem = model, ""
-        self.model.set_policy(learn.settings_for(self.settings, self.learned), model)
+        self.model.set_policy(self.settings, model)
         self.details.set_genre_names(self.model.plan.genre_names())
         self.columns.set_genre_names(self.model.plan.genre_names())
         self._refresh_genre_filter()
@@ -1030,14 +1022,16 @@ class MainWindow(QMainWindow):
 
     # -- settings and state ----------------------------------------------------------------------
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, str(self.data_dir), self)
+        dialog = SettingsDialog(
+            self.settings, str(self.data_dir), self, threshold=self.model.plan.threshold
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             try:
                 self.settings = dialog.settings()
                 config.save_settings(self.settings)
             except (config.ConfigError, OSError) as exc:
                 QMessageBox.warning(self, "Settings", f"Settings not saved: {exc}")
-            self.model.set_policy(learn.settings_for(self.settings, self.learned))
+            self.model.set_policy(self.settings)
 
     def _restore_state(self) -> None:
         s = window_settings()

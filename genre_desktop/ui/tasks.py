@@ -190,14 +190,15 @@ LOCK_WAIT_S = 2.0
 def apply_changes(
     changes: list[WriteRequest], id3_version: int
 ) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
-    """A WriteWorker job: write the plan's requests as one batch, through the write session
-    (the library's lock, the journal); BusyError if another writer holds the lock."""
+    """A WriteWorker job: write the plan's requests (any field: genre, BPM) as one batch,
+    through the write session (the library's lock, the journal); BusyError if another
+    writer holds the lock. Each result carries its track id, field and new stat."""
 
     def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
         with WriteSession(
             library,
             BatchKind.APP,
-            description=f"{len(changes)} genre(s) from the app",
+            description=f"{len(changes)} tag change(s) from the app",
             id3_version=id3_version,
             wait=LOCK_WAIT_S,
         ) as session:
@@ -210,7 +211,7 @@ def apply_changes(
 def undo_batch(
     batch_id: int, id3_version: int
 ) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
-    """A WriteWorker job: restore the genres batch `batch_id` wrote (the one the person
+    """A WriteWorker job: restore the tags batch `batch_id` wrote (the one the person
     confirmed, even if another writer has finished a newer batch since)."""
 
     def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
