@@ -530,12 +530,15 @@ def learn(
     y = np.array([keep.index(per_track[i]) for i in rows])
     # our genres the owner has not used stay open, in our names: unless enough of the
     # owner's tagged songs sound like one (by the stock model's count) and carry other
-    # words, which says the owner calls it something else ('Electronica' for Electronic)
+    # words, which says the owner calls it something else ('Electronica' for Electronic);
+    # or the songs of one word of the owner's mostly sound like it, however few they are
+    # (six 'Heavy Metal' songs the stock model hears as metal: no 'Metal' beside it)
+    owners = [c for c, k in enumerate(keep) if k not in ours]
     extra = []
     for j, lab in enumerate(stock_labels):
         if _ours(lab) in keep:
             continue
-        if s[:, j].sum() >= MIN_SONGS:
+        if s[:, j].sum() >= MIN_SONGS or any(s[y == c, j].mean() >= 0.5 for c in owners):
             report.renamed.append(display_name(lab))
         else:
             extra.append(display_name(lab))
