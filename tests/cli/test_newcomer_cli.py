@@ -122,3 +122,26 @@ def test_retag_dry_run_names_the_file_it_could_not_read_and_time_leaves_out_the_
     took = float(text.split("Time: ")[1].split(" s")[0])
     start = cli("retag", str(folder), "--dry-run", "--min-confidence", "0", "--json").stdout
     assert took < 4.0, (took, text, start[-300:])
+
+
+def test_retag_fills_in_a_file_whose_genre_is_other(tmp_path, model_available):
+    from tests import audiofactory
+
+    if not model_available:
+        pytest.skip("models/genre_cnn.tflite not built (make train)")
+    f = audiofactory.write(tmp_path / "a.flac", "flac", seconds=3, tags={"genre": "Other"})
+    g = audiofactory.write(tmp_path / "b.flac", "flac", seconds=3, seed=2, tags={"genre": "Rock"})
+    import json
+
+    recs = {
+        r["path"]: r
+        for r in map(
+            json.loads,
+            cli(
+                "retag", str(tmp_path), "--dry-run", "--json", "--min-confidence", "0"
+            ).stdout.splitlines(),
+        )
+        if "path" in r
+    }
+    assert recs[str(f)]["status"] == "would-write", recs[str(f)]
+    assert recs[str(g)]["status"] == "has-genre"
