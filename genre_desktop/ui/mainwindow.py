@@ -199,6 +199,14 @@ class MainWindow(QMainWindow):
         self._columns_timer.setInterval(150)
         self._columns_timer.timeout.connect(self._refresh_columns)
         self.model.dataChanged.connect(self._rows_changed)
+        # the sort arrow keeps the rows sorted as they stream in and their analyses arrive
+        # (at most twice a second, so a big library's rows do not jump on every result)
+        self._sort_timer = QTimer(self)
+        self._sort_timer.setSingleShot(True)
+        self._sort_timer.setInterval(500)
+        self._sort_timer.timeout.connect(self._resort)
+        for signal in (self.model.rowsInserted, self.model.dataChanged, self.model.modelReset):
+            signal.connect(self._sort_soon)
         self.model.modelReset.connect(self._selection_changed)
         for signal in (
             self.model.modelReset,
@@ -320,13 +328,21 @@ class MainWindow(QMainWindow):
             status = ERROR if t.error else WAITING
             rows.append(Row(t, a, status=status, error=t.error))
         self.model.set_rows(rows)
-        h = self.view.horizontalHeader()
-        if 0 <= h.sortIndicatorSection() < len(COLUMNS):  # a restored arrow: sort as it says
-            self.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
+        self._resort()  # a restored arrow: sort as it says
         self._refresh_genre_filter()
         self._update_empty_state()
         if self.library.roots() or rows:
             QTimer.singleShot(0, lambda: self.start_analysis([]))
+
+    def _resort(self) -> None:
+        """Sort the rows as the header's arrow says (none: they stay in path order)."""
+        h = self.view.horizontalHeader()
+        if 0 <= h.sortIndicatorSection() < len(COLUMNS) and self.model.rows:
+            self.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
+
+    def _sort_soon(self, *_args) -> None:
+        if not self._sort_timer.isActive():
+            self._sort_timer.start()
 
     def _update_empty_state(self) -> None:
         self.stack.setCurrentIndex(1 if self.model.rowCount() else 0)
@@ -541,6 +557,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setVisible(False)
         took = time.perf_counter() - self._analysis_started
         self.model.settle_unanalysed()
+        self._resort()  # every row in its place once the last result is in
         self.progress_label.setText("Cancelled" if cancelled else f"Done in {took:.0f} s")
         self._refresh_genre_filter()
         self._update_errors()
