@@ -1075,6 +1075,11 @@ class MainWindow(QMainWindow):
             self.columns.person_hidden = {COLUMNS.index(n) for n in names if n in COLUMNS} - {
                 COL_TITLE
             }
+        for key, attr in (("shown_columns", "person_shown"), ("kept_columns", "person_kept")):
+            value = s.value(f"window/{key}")
+            if isinstance(value, list | str):
+                names = [value] if isinstance(value, str) else value
+                setattr(self.columns, attr, {COLUMNS.index(n) for n in names if n in COLUMNS})
         self.columns.fit()
 
     def save_state(self) -> None:
@@ -1085,6 +1090,8 @@ class MainWindow(QMainWindow):
         s.setValue(
             "window/hidden_columns", [COLUMNS[c] for c in sorted(self.columns.person_hidden)]
         )
+        s.setValue("window/shown_columns", [COLUMNS[c] for c in sorted(self.columns.person_shown)])
+        s.setValue("window/kept_columns", [COLUMNS[c] for c in sorted(self.columns.person_kept)])
         s.sync()
 
     def unapplied_choices(self) -> list[Row]:

@@ -44,3 +44,92 @@ def test_a_restored_sort_arrow_sorts_the_rows_as_they_arrive_and_after_done(
     assert len(conf) == 8 and None not in conf
     assert conf == sorted(conf, reverse=True), conf
     w2.close()
+
+
+def _menu_action(w, name):
+    """Right-click the header: the real column menu; its action for `name`."""
+    from PySide6.QtCore import QPoint
+
+    header = w.view.horizontalHeader()
+    header.customContextMenuRequested.emit(QPoint(10, 5))
+    menu = w.columns._menu
+    action = next(a for a in menu.actions() if a.text() == name)
+    return menu, action
+
+
+def _visible(w) -> set[int]:
+    h = w.view.horizontalHeader()
+    return {c for c in range(h.count()) if not h.isSectionHidden(c)}
+
+
+def test_the_column_menu_wins_over_the_automatic_hiding_and_is_remembered(
+    qtbot, tmp_path, music_library
+):
+    from genre_desktop.ui.models import COL_FILE, COL_GENRE
+
+    w = make_window(qtbot, tmp_path / "data")
+    w.add_paths([str(music_library["flac"].parent)])
+    qtbot.waitUntil(lambda: w.analysis is None, timeout=120_000)
+    w.resize(1024, 700)
+    qtbot.wait(300)
+    if COL_GENRE not in _visible(w):  # hidden for want of room: ticking it shows it
+        menu, action = _menu_action(w, "Genre in file")
+        assert not action.isChecked()
+        action.trigger()
+        menu.close()
+        qtbot.wait(50)
+    assert COL_GENRE in _visible(w)
+    w.resize(1200, 800)
+    qtbot.wait(300)
+    before = _visible(w)
+    menu, action = _menu_action(w, "File")
+    action.trigger()
+    menu.close()
+    qtbot.wait(50)
+    assert _visible(w) == before | {COL_FILE}  # nothing else gave way for it
+    menu, action = _menu_action(w, "File")
+    assert action.isChecked()
+    menu.close()
+    w.resize(1000, 700)  # a smaller window does not undo the choice
+    qtbot.wait(300)
+    assert _visible(w) == before | {COL_FILE}
+    w.save_state()
+    w.close()
+    w2 = make_window(qtbot, tmp_path / "data")
+    qtbot.wait(300)
+    assert {COL_FILE, COL_GENRE} <= _visible(w2)
+    w2.close()
+
+
+@pytest.fixture
+def album(tmp_path):
+    """An album of four numbered FLAC tracks by one artist (the # and Album genre columns
+    have content)."""
+    from tests import audiofactory
+
+    folder = tmp_path / "Band" / "Album"
+    folder.mkdir(parents=True)
+    for i in range(1, 5):
+        audiofactory.write(
+            folder / f"0{i} - Song {i}.flac",
+            "flac",
+            seconds=3,
+            seed=i,
+            tags={"title": f"Song {i}", "artist": "Band", "album": "Album", "tracknumber": str(i)},
+        )
+    return folder
+
+
+def test_learned_longer_genre_names_hide_no_column_at_the_default_size(qtbot, tmp_path, album):
+    from genre_desktop.ui.models import COL_ALBUM_GENRE, COL_NUMBER
+
+    w = make_window(qtbot, tmp_path / "data")
+    w.add_paths([str(album)])
+    qtbot.waitUntil(lambda: w.analysis is None, timeout=120_000)
+    qtbot.wait(300)
+    before = _visible(w)
+    assert {COL_NUMBER, COL_ALBUM_GENRE} <= before
+    w.columns.set_genre_names(["Singer-Songwriter", "Heavy Metal", "Electronica"])
+    qtbot.wait(50)
+    assert _visible(w) == before
+    w.close()
