@@ -616,7 +616,9 @@ class MainWindow(QMainWindow):
             playing = row is not None and row.track.id == self.playing_id
             if not playing:  # another track: its own (not yet played) position
                 self.details.set_position(0.0)
-            self.details.set_playing(bool(playing and self.player and self.player.playing))
+            self.details.set_playing(
+                bool(playing and self.player and self.player.playing), stoppable=playing
+            )
         self.details.set_row(row)
         self._details_analysis = row.analysis if row is not None else None
         if row is None or row.analysis is None or self.card is None:
@@ -921,7 +923,7 @@ class MainWindow(QMainWindow):
     def _play_or_pause(self, track_id: int) -> None:
         if self.player is not None and self.playing_id == track_id and self.player.length:
             self.player.toggle()
-            self.details.set_playing(self.player.playing)
+            self.details.set_playing(self.player.playing, stoppable=True)  # paused: Stop stops
         else:
             self.play_preview(track_id)
 

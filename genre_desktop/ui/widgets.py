@@ -3,6 +3,8 @@ genre picker, the preview player and similar songs."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -109,6 +111,7 @@ class DetailsPanel(QWidget):
         self._similar_ids: list[int] = []
         self._suggested = ""
         self._runner_up = ""
+        self._stoppable = False  # a preview is playing or paused: Stop has something to stop
         layout = QVBoxLayout(self)
         self.title = QLabel("No track selected")
         f = self.title.font()
@@ -231,6 +234,8 @@ class DetailsPanel(QWidget):
         self.similar = QListWidget()
         self.similar.setToolTip("Double-click to select the track and hear a preview")
         self.similar.setMinimumHeight(self.fontMetrics().height() * 5)
+        self.similar.setWordWrap(True)  # a note wraps in a narrow panel instead of being cut
+        self.similar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.similar.itemDoubleClicked.connect(
             lambda item: self.similar_play.emit(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -269,7 +274,7 @@ class DetailsPanel(QWidget):
             w.setEnabled(
                 enabled
                 and (w is not self.play_button or self._player_ok)
-                and (w is not self.stop_button or self._player_ok)
+                and (w is not self.stop_button or (self._player_ok and self._stoppable))
             )
         self._set_suggestions(row)
         if row is not None and row.error:  # nothing to hear in a file that does not decode
@@ -293,9 +298,15 @@ class DetailsPanel(QWidget):
             self.set_similar([])
             return
         t = row.track
-        self.title.setText(breakable(t.display_title))
+        if row.error:  # a file that failed is named by its file, not by tags it may share
+            self.title.setText(breakable(os.path.basename(t.path)))
+            self.subtitle.setText(breakable(t.path))
+        else:
+            self.title.setText(breakable(t.display_title))
+            self.subtitle.setText(
+                breakable(" — ".join(x for x in (t.artist, t.album) if x) or t.path)
+            )
         self.title.setToolTip(t.path)
-        self.subtitle.setText(breakable(" — ".join(x for x in (t.artist, t.album) if x) or t.path))
         self.in_file.setText(breakable(t.genre) if t.genre else "(none)")
         a = row.opinion  # the library's own model's reading when it decides, else the stock one
         if a is not None:
@@ -353,13 +364,13 @@ class DetailsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, tid)
             self.similar.addItem(item)
         if not items and self.row is not None:
-            self.similar.addItem(
-                QListWidgetItem(
-                    "Nothing close enough in your library yet."
-                    if self.row.analysis is not None
-                    else "Similar songs appear once this track is analysed."
-                )
-            )
+            if self.row.error:
+                note = "None: this file could not be decoded, so it has no sound to compare."
+            elif self.row.analysis is not None:
+                note = "Nothing close enough in your library yet."
+            else:
+                note = "Similar songs appear once this track is analysed."
+            self.similar.addItem(QListWidgetItem(note))
         has = bool(items)
         self.more_like_this.setEnabled(has)
         self.export_button.setEnabled(has)
@@ -400,12 +411,16 @@ class DetailsPanel(QWidget):
     def set_player_available(self, ok: bool, reason: str = "") -> None:
         self._player_ok = ok
         self.play_button.setEnabled(ok and self.row is not None)
-        self.stop_button.setEnabled(ok and self.row is not None)
+        self.stop_button.setEnabled(ok and self.row is not None and self._stoppable)
         self.position.setEnabled(ok)
         self.volume.setEnabled(ok)
         self.player_note.setText("" if ok else f"Preview is off: {reason}")
 
-    def set_playing(self, playing: bool) -> None:
+    def set_playing(self, playing: bool, stoppable: bool | None = None) -> None:
+        """Play or Pause on the button; Stop only while a preview plays (or is paused:
+        `stoppable`)."""
+        self._stoppable = playing if stoppable is None else stoppable
+        self.stop_button.setEnabled(self._player_ok and self.row is not None and self._stoppable)
         style = self.style()
         if playing:
             self.play_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))

@@ -133,3 +133,47 @@ def test_learned_longer_genre_names_hide_no_column_at_the_default_size(qtbot, tm
     qtbot.wait(50)
     assert _visible(w) == before
     w.close()
+
+
+def test_a_corrupt_copy_is_named_by_its_file_and_its_panel_says_the_truth(qtbot, tmp_path):
+    from genre_desktop.ui.models import COL_TITLE, ERROR
+    from tests import audiofactory
+
+    folder = tmp_path / "music"
+    folder.mkdir()
+    tags = {"title": "Levels", "artist": "Avicii"}
+    good = audiofactory.write(folder / "Levels.flac", "flac", seconds=20, tags=tags)
+    data = bytearray(good.read_bytes())
+    data[2000:] = bytes(len(data) - 2000)  # its header and tags, then nothing
+    (folder / "levels-broken.flac").write_bytes(bytes(data))
+    w = make_window(qtbot, tmp_path / "data")
+    w.resize(1024, 700)
+    w.add_paths([str(folder)])
+    qtbot.waitUntil(lambda: w.analysis is None, timeout=120_000)
+    rows = {r.track.path: r for r in w.model.rows}
+    bad = rows[str(folder / "levels-broken.flac")]
+    assert bad.status == ERROR and "corrupt or truncated" in bad.error
+    assert "not permitted" not in bad.error
+    titles = {
+        w.proxy.index(i, COL_TITLE).data(): w.proxy.index(i, 0).data(ROW_ROLE)
+        for i in range(w.proxy.rowCount())
+    }
+    assert titles["levels-broken.flac"] is bad and titles["Levels"].track.path == str(good)
+    # its details: the file and its path, the error, and a Similar box that says why not
+    w.select_tracks([bad.track.id])  # selected in the table, as a click would
+    d = w.details
+    assert d.row is bad
+
+    def plain(label):
+        return label.text().replace("\u200b", "")
+
+    assert plain(d.title) == "levels-broken.flac" and str(folder) in plain(d.subtitle)
+    assert "corrupt or truncated" in d.error.text()
+    note = d.similar.item(0).text()
+    assert "could not be decoded" in note and "appear once" not in note
+    assert d.similar.wordWrap() and d.similar.horizontalScrollBar().maximum() == 0
+    # nothing plays: Stop is off, for the good song and the broken one
+    assert not d.stop_button.isEnabled()
+    w.select_tracks([rows[str(good)].track.id])
+    assert d.row is rows[str(good)] and not d.stop_button.isEnabled()
+    w.close()
