@@ -254,6 +254,8 @@ class MainWindow(QMainWindow):
 
         self.details = DetailsPanel()
         self.details.genre_chosen.connect(self._genre_chosen)
+        self.details.accept_all.connect(self.accept_selected)
+        self.details.choose_all.connect(self.choose_for_selected)
         self.details.play_requested.connect(self._play_or_pause)
         self.details.stop_requested.connect(self.stop_preview)
         self.details.seek_requested.connect(lambda f: self.player.seek(f) if self.player else None)
@@ -595,6 +597,7 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self, *_: object) -> None:
         rows = self.selected_rows()
+        self.details.set_selected(len(rows))
         self._show_details(rows[0] if rows else None)
 
     def related_min_score(self) -> float:

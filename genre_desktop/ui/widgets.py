@@ -97,6 +97,8 @@ class ProbabilityChart(QWidget):
 
 class DetailsPanel(QWidget):
     genre_chosen = Signal(int, object)  # track id, [genres] or None (back to the prediction)
+    accept_all = Signal()  # several tracks selected: each takes its own suggestion
+    choose_all = Signal(object)  # several tracks selected: [genres] or None for all of them
     play_requested = Signal(int)  # track id
     stop_requested = Signal()
     seek_requested = Signal(float)
@@ -112,6 +114,7 @@ class DetailsPanel(QWidget):
         self._suggested = ""
         self._runner_up = ""
         self._stoppable = False  # a preview is playing or paused: Stop has something to stop
+        self.selected = 1  # how many tracks are selected (the panel shows the first)
         layout = QVBoxLayout(self)
         self.title = QLabel("No track selected")
         f = self.title.font()
@@ -121,6 +124,12 @@ class DetailsPanel(QWidget):
         self.title.setWordWrap(True)
         self.subtitle = QLabel("")
         self.subtitle.setWordWrap(True)
+        # several tracks selected: says so, and that Accept and Choose act on all of them
+        self.selection_note = QLabel("")
+        self.selection_note.setWordWrap(True)
+        self.selection_note.setStyleSheet("font-weight: bold")
+        self.selection_note.setVisible(False)
+        layout.addWidget(self.selection_note)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
 
@@ -157,7 +166,7 @@ class DetailsPanel(QWidget):
         # the next step in one click: take the suggestion, or its runner-up
         self.accept_button = QPushButton("Accept")
         self.accept_button.setToolTip("Write the predicted genre on the next Apply")
-        self.accept_button.clicked.connect(lambda: self._choose(self._suggested))
+        self.accept_button.clicked.connect(self._accept_clicked)
         self.runner_button = QPushButton("")
         self.runner_button.setToolTip("Write the second most likely genre on the next Apply")
         self.runner_button.clicked.connect(lambda: self._choose(self._runner_up))
@@ -340,18 +349,51 @@ class DetailsPanel(QWidget):
         self._runner_up = ranked[1][0] if len(ranked) > 1 else ""
         # what Apply would leave in the file: the choice, else what is there
         chosen = (row.override or row.track.genres) if row is not None else None
+        many = self.selected > 1
         self.accept_button.setVisible(bool(ranked))
-        self.runner_button.setVisible(len(ranked) > 1)
-        if ranked:
+        self.runner_button.setVisible(len(ranked) > 1 and not many)  # one track's runner-up
+        if ranked and many:
+            self.accept_button.setText(f"Accept the suggestions of all {self.selected}")
+            self.accept_button.setToolTip(
+                "Each selected track takes its own predicted genre on the next Apply"
+            )
+            self.accept_button.setEnabled(True)
+        elif ranked:
             self.accept_button.setText(f"Accept {self._suggested}")
+            self.accept_button.setToolTip("Write the predicted genre on the next Apply")
             self.accept_button.setEnabled(chosen != [self._suggested])
-        if len(ranked) > 1:
+        if len(ranked) > 1 and not many:
             self.runner_button.setText(f"{self._runner_up} {percent(ranked[1][1])}")
             self.runner_button.setEnabled(chosen != [self._runner_up])
 
     def _choose(self, genre: str) -> None:
         if self.row is not None and genre:
             self.genre_chosen.emit(self.row.track.id, [genre])
+
+    def _accept_clicked(self) -> None:
+        if self.selected > 1:
+            self.accept_all.emit()
+        else:
+            self._choose(self._suggested)
+
+    def set_selected(self, n: int) -> None:
+        """How many tracks are selected: with several, the panel says so (its details are
+        of the first) and Accept and Choose act on every one of them."""
+        self.selected = max(1, n)
+        many = n > 1
+        self.selection_note.setVisible(many)
+        self.selection_note.setText(
+            f"{n} tracks selected: Accept and Choose apply to all {n}; "
+            "the details below are of the first."
+            if many
+            else ""
+        )
+        self.picker.setToolTip(
+            f"Choose the genre to write into all {n} selected tracks, or type your own"
+            if many
+            else "Choose the genre to write, or type your own"
+        )
+        self._set_suggestions(self.row)
 
     def set_similar(self, items: list[tuple[int, float, str]]) -> None:
         """[(track id, score, label)]"""
@@ -389,19 +431,24 @@ class DetailsPanel(QWidget):
         if self.row is None:
             return
         data = self.picker.itemData(index)
-        self.genre_chosen.emit(
-            self.row.track.id,
-            None if data is None else [self.row.name(g) for g in str(data).split(";") if g.strip()],
+        genres = (
+            None if data is None else [self.row.name(g) for g in str(data).split(";") if g.strip()]
         )
+        if self.selected > 1:
+            self.choose_all.emit(genres)
+        else:
+            self.genre_chosen.emit(self.row.track.id, genres)
 
     def _typed(self) -> None:
         if self.row is None:
             return
         text = self.picker.currentText().strip()
         if text and text != "Use the prediction":
-            self.genre_chosen.emit(
-                self.row.track.id, [self.row.name(g) for g in text.split(";") if g.strip()]
-            )
+            genres = [self.row.name(g) for g in text.split(";") if g.strip()]
+            if self.selected > 1:
+                self.choose_all.emit(genres)
+            else:
+                self.genre_chosen.emit(self.row.track.id, genres)
 
     # -- player ------------------------------------------------------------------------------
     def _play_clicked(self) -> None:

@@ -177,3 +177,27 @@ def test_a_corrupt_copy_is_named_by_its_file_and_its_panel_says_the_truth(qtbot,
     w.select_tracks([rows[str(good)].track.id])
     assert d.row is rows[str(good)] and not d.stop_button.isEnabled()
     w.close()
+
+
+def test_several_selected_the_panel_says_so_and_accept_or_choose_acts_on_all(
+    qtbot, tmp_path, music_library
+):
+    w = make_window(qtbot, tmp_path / "data")
+    w.add_paths([str(music_library["flac"].parent)])
+    qtbot.waitUntil(lambda: w.analysis is None, timeout=120_000)
+    rows = [r for r in w.model.rows if r.analysis is not None][:3]
+    w.select_tracks([r.track.id for r in rows])
+    d = w.details
+    assert len(w.selected_rows()) == 3
+    assert d.selection_note.isVisible() and "3 tracks selected" in d.selection_note.text()
+    assert "all 3" in d.accept_button.text() and d.accept_button.isEnabled()
+    qtbot.mouseClick(d.accept_button, Qt.MouseButton.LeftButton)
+    assert all(r.override == [r.predicted] for r in rows), [(r.override, r.predicted) for r in rows]
+    i = d.picker.findData("Jazz")
+    d.picker.setCurrentIndex(i)
+    d.picker.activated.emit(i)  # what a pick from the list sends
+    assert all(r.override == ["Jazz"] for r in rows)
+    # one selected again: the note goes, Accept is that track's
+    w.select_tracks([rows[0].track.id])
+    assert not d.selection_note.isVisible() and "all" not in d.accept_button.text()
+    w.close()
