@@ -247,9 +247,12 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
             out.file({**rec, "status": "would-write", "new": req.new})
         return out.finish(summary, failures, start)
 
-    # 3. ask, then write through the session (lock, journal, resume)
+    # 3. ask, then write through the session (lock, journal, resume); the time the person
+    # took to answer is not the command's
     if plan:
+        asked = time.perf_counter()
         ok = confirm(out.plan_summary(plan, summary), args.yes, f"writing {_changes(plan)}")
+        start += time.perf_counter() - asked
         if ok is None:
             return EXIT.USAGE
         if not ok:
@@ -316,7 +319,7 @@ class _Output:
                 detail = f"{fields.word(rec['field'])} {detail}"
             by = " [album]" if rec.get("decided_by") == "album" and rec.get("new") else ""
             print(f"{rec['path']}: {rec['status']}" + (f" ({detail}){by}" if detail else ""))
-        elif rec["status"] == "failed" and not self.args.dry_run:
+        elif rec["status"] == "failed":  # a dry run names what failed, as the run does
             print(f"{self.show(rec['path'])}: {rec.get('error')}", file=sys.stderr)
 
     def change_line(self, req: WriteRequest) -> str:

@@ -130,7 +130,7 @@ def run(args) -> int:
 
 
 def _show(args, files, errors, planned=None, session=None, new=None) -> int:
-    ok = 0
+    ok = written = 0
     rows = []
     for path, reason in errors:
         _report_error(args, path, reason)
@@ -176,6 +176,7 @@ def _show(args, files, errors, planned=None, session=None, new=None) -> int:
                 else:
                     record.update(bpm=after.extra.get(BPM, 0), old_bpm=r.old)
             record["changed"] = any(r.state == ChangeState.WRITTEN for r in results)
+            written += any(r.state == ChangeState.WRITTEN for r in results)
         ok += 1
         if args.json:
             emit_json(record)
@@ -208,7 +209,7 @@ def _show(args, files, errors, planned=None, session=None, new=None) -> int:
     if planned is not None and not args.json:
         print("Dry run: no file was changed.", file=sys.stderr)
     batch_id = session.finish() if session is not None else None
-    if batch_id is not None and not args.json:
+    if batch_id is not None and written and not args.json:  # nothing written: nothing to undo
         print(f"batch {batch_id}: undo with `genre-desktop undo {batch_id}`", file=sys.stderr)
     return EXIT.OK if ok or not (files or errors) else EXIT.FAILED
 

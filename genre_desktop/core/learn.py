@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -39,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from genre_desktop.core import policy
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.records import Analysis, Track
 
@@ -59,53 +59,9 @@ MAX_P = 0.05
 # few tagged songs from unlearning what the stock model knows (benchmarks/learn_sim.py)
 PRIOR_SONGS = 5.0
 STEPS = 150  # of the correction's Adam; 300 gave the same figures at twice the time
-JUNK = {
-    "",
-    "other",
-    "others",
-    "unknown",
-    "genre",
-    "misc",
-    "miscellaneous",
-    "none",
-    "n/a",
-    "na",
-    "undefined",
-    "unclassifiable",
-    "various",
-    "default",
-    "music",
-    "general",
-}
-_SPLIT = re.compile(r"\s*(?:;|/|\||,|\\\\|\x00)\s*")
-_ID3V1 = re.compile(r"^\(?(\d{1,3})\)?$")
-
-
-def key(name: str) -> str:
-    """One genre however it is spelled: 'Hip-Hop', 'hip hop', 'HipHop' -> 'hiphop'."""
-    return re.sub(r"[\s\-_.'&+]+", "", name.casefold())
-
-
-def normalise(raw: Iterable[str]) -> list[str]:
-    """A file's genre values -> its genres, cleaned: split 'Rock; Pop' / 'Rock/Pop', ID3v1
-    numbers ('(17)', '17') to names, spacing tidied, junk ('Other', 'Unknown', 'genre')
-    dropped, duplicates (in any spelling) once."""
-    from mutagen.id3 import TCON
-
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in raw:
-        for part in _SPLIT.split(str(value)):
-            part = " ".join(part.split())
-            m = _ID3V1.match(part)
-            if m:
-                names = [g for g in TCON(text=[f"({m.group(1)})"]).genres if g]
-                part = names[0] if names and not names[0].isdigit() else ""
-            if not part or part.casefold() in JUNK or key(part) in seen:
-                continue
-            seen.add(key(part))
-            out.append(part)
-    return out
+JUNK = policy.JUNK  # the one rule for what is no genre ('Other', 'Unknown'): core.policy
+key = policy.genre_key
+normalise = policy.owned_genres
 
 
 def group_of(t: Track) -> str:
@@ -530,12 +486,15 @@ def learn(
     y = np.array([keep.index(per_track[i]) for i in rows])
     # our genres the owner has not used stay open, in our names: unless enough of the
     # owner's tagged songs sound like one (by the stock model's count) and carry other
-    # words, which says the owner calls it something else ('Electronica' for Electronic)
+    # words, which says the owner calls it something else ('Electronica' for Electronic);
+    # or the songs of one word of the owner's mostly sound like it, however few they are
+    # (six 'Heavy Metal' songs the stock model hears as metal: no 'Metal' beside it)
+    owners = [c for c, k in enumerate(keep) if k not in ours]
     extra = []
     for j, lab in enumerate(stock_labels):
         if _ours(lab) in keep:
             continue
-        if s[:, j].sum() >= MIN_SONGS:
+        if s[:, j].sum() >= MIN_SONGS or any(s[y == c, j].mean() >= 0.5 for c in owners):
             report.renamed.append(display_name(lab))
         else:
             extra.append(display_name(lab))

@@ -25,6 +25,7 @@ from genre_desktop.core.records import (
     GENRE,
     Analysis,
     Batch,
+    BatchKind,
     BatchState,
     Change,
     ChangeState,
@@ -440,11 +441,18 @@ class Library:
         return {r[0] for r in rows}
 
     def written_paths(self) -> set[str]:
-        """Files whose genre this app wrote (and did not undo)."""
+        """Files whose genre this app wrote (and did not undo): the newest genre change that
+        reached a file decides; an undo's write restored the owner's genre, so a file whose
+        last write was an undo is the owner's again."""
         rows = self.db.execute(
-            "SELECT DISTINCT path FROM changes WHERE state=?", (ChangeState.WRITTEN,)
+            "SELECT c.path, c.state, b.kind FROM changes c JOIN batches b ON b.id = c.batch_id "
+            "WHERE c.field=? AND c.state IN (?, ?) ORDER BY c.id",
+            (GENRE, ChangeState.WRITTEN, ChangeState.UNDONE),
         )
-        return {r[0] for r in rows}
+        last: dict[str, bool] = {}
+        for path, state, kind in rows:
+            last[path] = state == ChangeState.WRITTEN and kind != BatchKind.UNDO
+        return {p for p, ours in last.items() if ours}
 
     def plan_change(
         self,

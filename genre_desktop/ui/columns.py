@@ -69,8 +69,14 @@ class ColumnFitter(QObject):
             if col != COL_TITLE:
                 header.resizeSection(col, self.width[col])
         self.fixed = set(COMPACT)  # sized by their content, not by the window
+        # the widths the yielding is decided by: a genre column widened for the owner's
+        # longer words ('Singer-Songwriter') gives that width back before any column yields
+        self.least = dict(self.width)
         self.person_hidden: set[int] = set(DEFAULT_HIDDEN)  # the column menu's choices
         self.person_shown: set[int] = set()
+        # the columns in sight when the person last chose from the menu: none of them gives
+        # way for the one they added (a choice wins over the automatic hiding, always)
+        self.person_kept: set[int] = set()
         self.empty: set[int] = set()
         self._menu: QMenu | None = None
         view.viewport().installEventFilter(self)
@@ -87,18 +93,24 @@ class ColumnFitter(QObject):
         )
         header = self.view.horizontalHeader()
         for col, text in ((COL_PREDICTED, f"✎ {longest}"), (COL_ALBUM_GENRE, f"{longest} 100%")):
-            self.width[col] = fm.horizontalAdvance(text) + 18
+            self.width[col] = max(self.least[col], fm.horizontalAdvance(text) + 18)
             header.resizeSection(col, self.width[col])
         self.fit()
 
     def show_column(self, col: int, on: bool) -> None:
-        """The person's choice from the column menu (kept across restarts)."""
+        """The person's choice from the column menu (kept across restarts): it wins over
+        the automatic hiding, and the columns they see stay (a narrow window scrolls
+        sideways rather than hide what they chose)."""
+        header = self.view.horizontalHeader()
+        self.person_kept = {c for c in range(len(COLUMNS)) if not header.isSectionHidden(c)}
         if on:
             self.person_hidden.discard(col)
             self.person_shown.add(col)  # asked for: shown even while empty
+            self.person_kept.add(col)
         else:
             self.person_hidden.add(col)
             self.person_shown.discard(col)
+            self.person_kept.discard(col)
         self.fit()
 
     def set_empty(self, empty: set[int]) -> None:
@@ -113,18 +125,28 @@ class ColumnFitter(QObject):
             if c not in self.person_hidden and (c not in self.empty or c in self.person_shown)
         ]
         room = self.view.viewport().width()
+        chosen = self.person_shown | self.person_kept
         for col in YIELD_ORDER:
-            if sum(self.width[c] for c in want) <= room:
+            if sum(self.least[c] for c in want) <= room:
                 break
-            if col in want:
+            if col in want and col not in chosen:
                 want.remove(col)
         for col in range(len(COLUMNS)):
             hidden = col not in want
             if header.isSectionHidden(col) != hidden:
                 header.setSectionHidden(col, hidden)
+        # a widened genre column takes what is spare, up to its width
+        spare = max(0, room - sum(self.least[c] for c in want))
+        widths = {}
+        for col in want:
+            if col in self.fixed:
+                extra = min(self.width[col] - self.least[col], spare)
+                spare -= extra
+                widths[col] = self.least[col] + extra
+                header.resizeSection(col, widths[col])
         # the free width is shared: two parts for the title, one for each other text column
         text = [c for c in want if c != COL_TITLE and c not in self.fixed]
-        free = room - sum(self.width[c] for c in want if c in self.fixed)
+        free = room - sum(widths.values())
         share = free // (2 + len(text)) if text else 0
         for col in text:
             header.resizeSection(col, max(self.width[col], share))

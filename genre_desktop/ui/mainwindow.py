@@ -199,6 +199,14 @@ class MainWindow(QMainWindow):
         self._columns_timer.setInterval(150)
         self._columns_timer.timeout.connect(self._refresh_columns)
         self.model.dataChanged.connect(self._rows_changed)
+        # the sort arrow keeps the rows sorted as they stream in and their analyses arrive
+        # (at most twice a second, so a big library's rows do not jump on every result)
+        self._sort_timer = QTimer(self)
+        self._sort_timer.setSingleShot(True)
+        self._sort_timer.setInterval(500)
+        self._sort_timer.timeout.connect(self._resort)
+        for signal in (self.model.rowsInserted, self.model.dataChanged, self.model.modelReset):
+            signal.connect(self._sort_soon)
         self.model.modelReset.connect(self._selection_changed)
         for signal in (
             self.model.modelReset,
@@ -246,6 +254,8 @@ class MainWindow(QMainWindow):
 
         self.details = DetailsPanel()
         self.details.genre_chosen.connect(self._genre_chosen)
+        self.details.accept_all.connect(self.accept_selected)
+        self.details.choose_all.connect(self.choose_for_selected)
         self.details.play_requested.connect(self._play_or_pause)
         self.details.stop_requested.connect(self.stop_preview)
         self.details.seek_requested.connect(lambda f: self.player.seek(f) if self.player else None)
@@ -320,13 +330,21 @@ class MainWindow(QMainWindow):
             status = ERROR if t.error else WAITING
             rows.append(Row(t, a, status=status, error=t.error))
         self.model.set_rows(rows)
-        h = self.view.horizontalHeader()
-        if 0 <= h.sortIndicatorSection() < len(COLUMNS):  # a restored arrow: sort as it says
-            self.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
+        self._resort()  # a restored arrow: sort as it says
         self._refresh_genre_filter()
         self._update_empty_state()
         if self.library.roots() or rows:
             QTimer.singleShot(0, lambda: self.start_analysis([]))
+
+    def _resort(self) -> None:
+        """Sort the rows as the header's arrow says (none: they stay in path order)."""
+        h = self.view.horizontalHeader()
+        if 0 <= h.sortIndicatorSection() < len(COLUMNS) and self.model.rows:
+            self.model.sort(h.sortIndicatorSection(), h.sortIndicatorOrder())
+
+    def _sort_soon(self, *_args) -> None:
+        if not self._sort_timer.isActive():
+            self._sort_timer.start()
 
     def _update_empty_state(self) -> None:
         self.stack.setCurrentIndex(1 if self.model.rowCount() else 0)
@@ -541,6 +559,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setVisible(False)
         took = time.perf_counter() - self._analysis_started
         self.model.settle_unanalysed()
+        self._resort()  # every row in its place once the last result is in
         self.progress_label.setText("Cancelled" if cancelled else f"Done in {took:.0f} s")
         self._refresh_genre_filter()
         self._update_errors()
@@ -578,6 +597,7 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self, *_: object) -> None:
         rows = self.selected_rows()
+        self.details.set_selected(len(rows))
         self._show_details(rows[0] if rows else None)
 
     def related_min_score(self) -> float:
@@ -599,7 +619,9 @@ class MainWindow(QMainWindow):
             playing = row is not None and row.track.id == self.playing_id
             if not playing:  # another track: its own (not yet played) position
                 self.details.set_position(0.0)
-            self.details.set_playing(bool(playing and self.player and self.player.playing))
+            self.details.set_playing(
+                bool(playing and self.player and self.player.playing), stoppable=playing
+            )
         self.details.set_row(row)
         self._details_analysis = row.analysis if row is not None else None
         if row is None or row.analysis is None or self.card is None:
@@ -896,7 +918,7 @@ class MainWindow(QMainWindow):
     def _play_or_pause(self, track_id: int) -> None:
         if self.player is not None and self.playing_id == track_id and self.player.length:
             self.player.toggle()
-            self.details.set_playing(self.player.playing)
+            self.details.set_playing(self.player.playing, stoppable=True)  # paused: Stop stops
         else:
             self.play_preview(track_id)
 
@@ -1052,6 +1074,11 @@ class MainWindow(QMainWindow):
             self.columns.person_hidden = {COLUMNS.index(n) for n in names if n in COLUMNS} - {
                 COL_TITLE
             }
+        for key, attr in (("shown_columns", "person_shown"), ("kept_columns", "person_kept")):
+            value = s.value(f"window/{key}")
+            if isinstance(value, list | str):
+                names = [value] if isinstance(value, str) else value
+                setattr(self.columns, attr, {COLUMNS.index(n) for n in names if n in COLUMNS})
         self.columns.fit()
 
     def save_state(self) -> None:
@@ -1062,6 +1089,8 @@ class MainWindow(QMainWindow):
         s.setValue(
             "window/hidden_columns", [COLUMNS[c] for c in sorted(self.columns.person_hidden)]
         )
+        s.setValue("window/shown_columns", [COLUMNS[c] for c in sorted(self.columns.person_shown)])
+        s.setValue("window/kept_columns", [COLUMNS[c] for c in sorted(self.columns.person_kept)])
         s.sync()
 
     def unapplied_choices(self) -> list[Row]:

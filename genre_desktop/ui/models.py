@@ -153,8 +153,8 @@ class TrackTableModel(QAbstractTableModel):
         col = index.column()
         t = row.track
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_TITLE:
-                return t.display_title
+            if col == COL_TITLE:  # a file that failed: its name (its tags may be a song's)
+                return os.path.basename(t.path) if row.error else t.display_title
             if col == COL_ARTIST:
                 return t.artist
             if col == COL_ALBUM:

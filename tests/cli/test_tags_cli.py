@@ -153,7 +153,7 @@ def test_undo_without_a_terminal_refuses(music_library):
 
 def test_a_path_that_never_existed_is_named_plainly(tmp_path):
     proc = cli("tags", str(tmp_path / "no-such-folder"))
-    assert "no such file or folder" in proc.stderr and proc.returncode == 1
+    assert "no such file or folder" in proc.stderr and proc.returncode == 2  # usage (README)
 
 
 def test_help_names_the_app_with_folders():
