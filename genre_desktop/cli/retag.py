@@ -251,7 +251,8 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
     # took to answer is not the command's
     if plan:
         asked = time.perf_counter()
-        ok = confirm(out.plan_summary(plan, summary), args.yes, f"writing {_changes(plan)}")
+        files = len({req.path for req, _ in plan})
+        ok = confirm(out.plan_summary(plan, summary), args.yes, f"writing {files} file(s)")
         start += time.perf_counter() - asked
         if ok is None:
             return EXIT.USAGE
@@ -431,9 +432,10 @@ def _count(what: str, req: WriteRequest) -> str:
 
 
 def _changes(plan) -> str:
-    """'the genre of 3 file(s)', '... and the BPM of 2': what the question asks to write."""
+    """'the genre into 3 file(s)', '... and the BPM into 2 file(s)': what the question asks
+    to write."""
     genres = sum(req.field == GENRE for req, _ in plan)
     others = len(plan) - genres
-    parts = [f"the genre of {genres} file(s)"] if genres else []
-    parts += [f"the BPM of {others} file(s)"] if others else []
+    parts = [f"the genre into {genres} file(s)"] if genres else []
+    parts += [f"the BPM into {others} file(s)"] if others else []
     return " and ".join(parts)

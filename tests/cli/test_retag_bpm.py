@@ -66,6 +66,8 @@ def test_retag_bpm_dry_run_write_keep_overwrite_and_undo(capsys, music_library):
     )
     assert [r["field"] for r in recs[:-1]] == ["genres"] * 8 + ["bpm"] * 7
     assert recs[-1]["bpm_would_write"] == 7 and recs[-1]["would_write"] == 0  # genres kept
+    # the threshold in force, and why: --min-confidence is the person's
+    assert (recs[-1]["threshold"], recs[-1]["threshold_source"]) == (0.0, "yours")
     assert all(_bpm(p) == 0 for p in files if p != music_library["flac"])
 
     code, recs, _ = _run(capsys, *common, "--bpm", "--yes")
