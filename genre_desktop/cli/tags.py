@@ -163,7 +163,13 @@ def _show(args, files, errors, planned=None, session=None, new=None) -> int:
                 ]
             )
     if rows:
-        table(rows, ["file", "format", "length", "title", "artist", "album", "genre"])
+        # a narrow terminal drops format, length and album before it cuts the genre
+        table(
+            rows,
+            ["file", "format", "length", "title", "artist", "album", "genre"],
+            whole=(6,),
+            optional=(1, 2, 5),
+        )
     if planned is not None and not args.json:
         print("Dry run: no file was changed.", file=sys.stderr)
     batch_id = session.finish() if session is not None else None
