@@ -245,3 +245,25 @@ def test_at_1200_px_names_are_not_cut_for_wide_data_columns_and_the_kept_tab_is_
     heights = {dialog.kept_table.rowHeight(i) for i in range(dialog.kept_table.rowCount())}
     assert len(heights) == 1 and heights == {dialog.table.rowHeight(0)}
     assert dialog.kept_table.item(1, 1).toolTip() == reasons[1]
+
+
+def test_an_apply_that_wrote_nothing_is_not_offered_for_undo(qtbot, tmp_path, window):
+    from PySide6.QtCore import QTimer
+
+    from genre_desktop.ui.models import ERROR
+    from tests import audiofactory
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    f = audiofactory.write(folder / "ro.flac", "flac", seconds=3)
+    f.chmod(0o444)
+    try:
+        window.add_paths([str(folder)])
+        qtbot.waitUntil(lambda: window.analysis is None, timeout=120_000)
+        QTimer.singleShot(300, lambda: window._last_dialog.accept())
+        window.apply_all()
+        qtbot.waitUntil(lambda: window.model.rows[0].status == ERROR, timeout=30_000)
+    finally:
+        f.chmod(0o644)
+    message = window.statusBar().currentMessage()
+    assert "Wrote 0" in message and "1 failed" in message and "undo" not in message.casefold()
