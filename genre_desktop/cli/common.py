@@ -91,7 +91,7 @@ def end_cut(text: str, width: int) -> str:
     cut = max(head.rfind(" "), head.rfind("-") + 1 if "-" in head else -1)
     if text[width - 1] in " ,;":  # a word ends right at the cut
         cut = len(head)
-    if cut >= (width - 1) * 0.6:
+    if cut >= (width - 1) * 0.75:
         head = head[:cut].rstrip(" ,;")
     return head + "…"
 
