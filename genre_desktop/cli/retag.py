@@ -24,6 +24,8 @@ from genre_desktop.cli.common import (
     load_settings_or_exit,
     no_audio_message,
     open_library,
+    path_cut,
+    terminal_width,
     write_session,
 )
 from genre_desktop.cli.learn import judge_for
@@ -323,13 +325,19 @@ class _Output:
         elif rec["status"] == "failed":  # a dry run names what failed, as the run does
             print(f"{self.show(rec['path'])}: {rec.get('error')}", file=sys.stderr)
 
-    def change_line(self, req: WriteRequest) -> str:
+    def change_line(self, req: WriteRequest, width: int | None = None) -> str:
+        """'…/Album/01 - Song.flac: (none) -> Rock (88%)'; on a terminal the path gives way
+        so the line fits and never wraps mid-word."""
         what = "" if req.field == GENRE else f"{fields.word(req.field)} "
-        return f"{self.show(req.path)}: {what}{_text(req.old) or '(none)'} -> {_why(req)}"
+        rest = f": {what}{_text(req.old) or '(none)'} -> {_why(req)}"
+        path = self.show(req.path)
+        if width is not None:
+            path = path_cut(path, max(16, width - 1 - len(rest)))
+        return path + rest
 
     def planned(self, req: WriteRequest) -> None:
         if not self.args.json:
-            print(self.change_line(req))
+            print(self.change_line(req, terminal_width(sys.stdout)))
 
     def plan_summary(self, plan, summary) -> str:
         """What the question shows: counts and the first few changes."""
@@ -340,8 +348,13 @@ class _Output:
             f"with a genre, {summary[LOW_CONFIDENCE]} not sure enough; failed: {summary['failed']}."
             + (f" And the BPM of {others} file(s)." if others else "")
         ]
+        width = terminal_width(sys.stderr)
+        if width is not None:  # whole words on a terminal
+            import textwrap
+
+            lines = textwrap.wrap(lines[0], width - 1, break_on_hyphens=False)
         for req, _ in plan[:8]:
-            lines.append("  " + self.change_line(req))
+            lines.append("  " + self.change_line(req, width - 2 if width else None))
         if len(plan) > 8:
             lines.append(f"  … and {len(plan) - 8} more (--dry-run lists them all)")
         print("\n".join(lines), file=sys.stderr)

@@ -204,8 +204,14 @@ def _show(args, files, errors, planned=None, session=None, new=None) -> int:
                 ]
             )
     if rows:
+        # a narrow terminal drops format, length and album before it cuts the genre
         headers = ["file", "format", "length", "title", "artist", "album", "genre"]
-        table(rows, headers + (["bpm"] if len(rows[0]) > len(headers) else []))
+        table(
+            rows,
+            headers + (["bpm"] if len(rows[0]) > len(headers) else []),
+            whole=(6,),
+            optional=(1, 2, 5),
+        )
     if planned is not None and not args.json:
         print("Dry run: no file was changed.", file=sys.stderr)
     batch_id = session.finish() if session is not None else None

@@ -68,6 +68,8 @@ class ColumnFitter(QObject):
             header.setSectionResizeMode(col, mode)
             if col != COL_TITLE:
                 header.resizeSection(col, self.width[col])
+        # the ✎ of a person's choice may come from a fallback font wider than measured
+        self.width[COL_PREDICTED] += 12
         self.fixed = set(COMPACT)  # sized by their content, not by the window
         # the widths the yielding is decided by: a genre column widened for the owner's
         # longer words ('Singer-Songwriter') gives that width back before any column yields
@@ -77,6 +79,10 @@ class ColumnFitter(QObject):
         # the columns in sight when the person last chose from the menu: none of them gives
         # way for the one they added (a choice wins over the automatic hiding, always)
         self.person_kept: set[int] = set()
+        # the widest text each column shows now (sampled rows): a data column is no wider
+        # than its content ('Status' of short states), a text column asks for its content
+        # ('Ariana Grande' whole) before the title takes the rest
+        self.content: dict[int, int] = {}
         self.empty: set[int] = set()
         self._menu: QMenu | None = None
         view.viewport().installEventFilter(self)
@@ -115,7 +121,30 @@ class ColumnFitter(QObject):
 
     def set_empty(self, empty: set[int]) -> None:
         self.empty = empty
+        self.measure()
         self.fit()
+
+    SAMPLE = 300  # rows measured: enough for the columns' widths, cheap for a big library
+
+    def measure(self) -> None:
+        """The width of what each column shows, over the first rows (and their headers)."""
+        model = self.view.model()
+        fm = self.view.fontMetrics()
+        n = min(model.rowCount(), self.SAMPLE)
+        header = self.view.horizontalHeader().fontMetrics()
+        content = {}
+        for col in range(len(COLUMNS)):
+            texts = {str(model.index(r, col).data() or "") for r in range(n)}
+            widest = max((fm.horizontalAdvance(t) for t in texts), default=0)
+            content[col] = max(widest, header.horizontalAdvance(COLUMNS[col]) + 12) + 18
+        content[COL_PREDICTED] += 12  # the ✎, as above
+        self.content = content
+
+    def _need(self, col: int) -> int:
+        """What a data column needs: its content, at most its full width."""
+        if col in self.content and col in self.fixed:
+            return min(self.least[col], self.content[col])
+        return self.least[col]
 
     def fit(self) -> None:
         header = self.view.horizontalHeader()
@@ -127,7 +156,7 @@ class ColumnFitter(QObject):
         room = self.view.viewport().width()
         chosen = self.person_shown | self.person_kept
         for col in YIELD_ORDER:
-            if sum(self.least[c] for c in want) <= room:
+            if sum(self._need(c) for c in want) <= room:
                 break
             if col in want and col not in chosen:
                 want.remove(col)
@@ -136,20 +165,32 @@ class ColumnFitter(QObject):
             if header.isSectionHidden(col) != hidden:
                 header.setSectionHidden(col, hidden)
         # a widened genre column takes what is spare, up to its width
-        spare = max(0, room - sum(self.least[c] for c in want))
+        spare = max(0, room - sum(self._need(c) for c in want))
         widths = {}
         for col in want:
             if col in self.fixed:
-                extra = min(self.width[col] - self.least[col], spare)
+                full = min(self.width[col], self.content.get(col, self.width[col]))
+                extra = max(0, min(full - self._need(col), spare))
                 spare -= extra
-                widths[col] = self.least[col] + extra
+                widths[col] = self._need(col) + extra
                 header.resizeSection(col, widths[col])
-        # the free width is shared: two parts for the title, one for each other text column
+        # the free width is shared: each text column gets what its content asks for where
+        # there is room, else the same level as the others, the title twice that
         text = [c for c in want if c != COL_TITLE and c not in self.fixed]
         free = room - sum(widths.values())
-        share = free // (2 + len(text)) if text else 0
+        asks = {c: max(self.width[c], self.content.get(c, self.width[c])) for c in text}
+        # the title stretches over what is left; it asks only for its content here
+        title_asks = self.content.get(COL_TITLE, self.width[COL_TITLE])
+        level = 0
+        step = 8
+        while text and level < max(asks.values()):
+            nxt = level + step
+            used = sum(min(asks[c], nxt) for c in text) + min(title_asks, 2 * nxt)
+            if used > free:
+                break
+            level = nxt
         for col in text:
-            header.resizeSection(col, max(self.width[col], share))
+            header.resizeSection(col, max(self.width[col], min(asks[col], level)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:

@@ -115,8 +115,9 @@ class ApplyDialog(QDialog):
             self.kept_table.setItem(i, 1, reason)
         self.kept_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.kept_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.kept_table.setWordWrap(True)
-        self.kept_table.resizeRowsToContents()
+        # one line a file, as in the other tab: even rows; a long reason is elided and its
+        # tooltip holds it whole
+        self.kept_table.setWordWrap(False)
         self.kept_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.kept_table.verticalHeader().setVisible(False)
         tabs.addTab(self.kept_table, f"Kept as they are ({len(kept)})")

@@ -844,7 +844,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Wrote {ok} tag(s)"
             + (f", {failed} failed (see the Status column)" if failed else "")
-            + ". Ctrl+Z undoes it.",
+            # nothing written: nothing to undo, and no Undo is offered for it
+            + (". Ctrl+Z undoes it." if ok else "."),
             10000,
         )
         self._refresh_genre_filter()

@@ -30,10 +30,14 @@ def test_a_path_that_does_not_exist_is_a_usage_error_for_every_command(command, 
 
 
 def run_in_pty(
-    *args: str, cols: int = 80, answer: str | None = None, wait_before_answer: float = 0.0
+    *args: str,
+    cols: int = 80,
+    answer: str | None = None,
+    wait_before_answer: float = 0.0,
+    stderr_tty: bool = True,
 ) -> tuple[str, int, float]:
     """`genre-desktop ARGS` in a real pseudo-terminal `cols` wide (stdin, stdout and stderr
-    all on it). `answer` is typed once a '[y/N]' question shows, after `wait_before_answer`
+    all on it; stderr elsewhere unless `stderr_tty`: no progress bar). `answer` is typed once a '[y/N]' question shows, after `wait_before_answer`
     seconds. Returns (everything it printed, exit code, seconds the question waited)."""
     import fcntl
     import os
@@ -52,7 +56,7 @@ def run_in_pty(
         [sys.executable, "-m", "genre_desktop", *args],
         stdin=slave,
         stdout=slave,
-        stderr=slave,
+        stderr=slave if stderr_tty else subprocess.DEVNULL,
         env=env,
         close_fds=True,
     )
@@ -145,3 +149,92 @@ def test_retag_fills_in_a_file_whose_genre_is_other(tmp_path, model_available):
     }
     assert recs[str(f)]["status"] == "would-write", recs[str(f)]
     assert recs[str(g)]["status"] == "has-genre"
+
+
+@pytest.fixture
+def owners_folder(tmp_path):
+    """Long file names, the owner's long genre words, an untagged file."""
+    from tests import audiofactory
+
+    folder = tmp_path / "Music"
+    folder.mkdir()
+    items = [
+        (
+            "01 - Ariana Grande - Thank U, Next (Official Audio).flac",
+            {"title": "Thank U, Next", "artist": "Ariana Grande", "genre": "Singer-Songwriter"},
+        ),
+        (
+            "02 - Metallica - Enter Sandman (Remastered).flac",
+            {"title": "Enter Sandman", "artist": "Metallica", "genre": "Heavy Metal"},
+        ),
+        ("01 - Alan Jackson - Don't Rock The Jukebox (Remastered 2005).flac", None),
+    ]
+    for i, (name, tags) in enumerate(items):
+        audiofactory.write(folder / name, "flac", seconds=3, seed=i, tags=tags)
+    return folder
+
+
+def test_tags_reads_at_80_columns_and_pipes_tab_separated_rows(owners_folder):
+    text, rc, _ = run_in_pty("tags", str(owners_folder), stderr_tty=False)
+    lines = [x for x in text.splitlines() if x.strip()]
+    assert rc == 0 and len(lines) == 4, text
+    assert all(len(x) <= 80 for x in lines), text
+    # whole genre words and names; the start of a file name, where its title is
+    assert any("Singer-Songwriter" in x and "Ariana Grande" in x for x in lines), text
+    assert any("Heavy Metal" in x and "Metallica" in x for x in lines), text
+    assert any(x.startswith("01 - Alan Jackson - Don't Rock") for x in lines), text
+    assert any(x.startswith("02 - Metallica - Enter") for x in lines), text
+    piped = cli("tags", str(owners_folder)).stdout.splitlines()
+    assert piped[0].split("\t") == [
+        "file", "format", "length", "title", "artist", "album", "genre"
+    ]  # fmt: skip
+    rows = [x.split("\t") for x in piped[1:]]
+    assert all(len(r) == 7 for r in rows) and ["Thank U, Next", "Ariana Grande"] in [
+        r[3:5] for r in rows
+    ]
+
+
+def test_retag_plan_and_history_fit_80_columns_without_cutting_words(
+    owners_folder, model_available
+):
+    if not model_available:
+        pytest.skip("models/genre_cnn.tflite not built (make train)")
+    deep = owners_folder / "A Rather Long Artist Folder Name" / "An Even Longer Album Folder Name"
+    deep.mkdir(parents=True)
+    (owners_folder / "01 - Alan Jackson - Don't Rock The Jukebox (Remastered 2005).flac").rename(
+        deep / "01 - Alan Jackson - Don't Rock The Jukebox (Remastered 2005).flac"
+    )
+    text, rc, _ = run_in_pty(
+        "retag", str(owners_folder), "--min-confidence", "0", "--overwrite", answer="y"
+    )
+    plan = [x for x in text.splitlines() if " -> " in x]
+    assert rc == 0 and plan, text
+    assert all(len(x) <= 80 for x in plan), plan
+    assert any(x.strip().startswith("01 - Alan Jackson - Don't Rock") for x in plan), plan
+    assert all(": (none) -> " in x or ": Singer-Songwriter -> " in x or ": Heavy Metal -> " in x
+               for x in plan), plan  # fmt: skip
+    dry, rc, _ = run_in_pty("retag", str(owners_folder), "--dry-run", stderr_tty=False)
+    assert all(len(x) <= 80 for x in dry.splitlines()), dry
+    history, rc, _ = run_in_pty("history")
+    assert rc == 0 and all(len(x) <= 80 for x in history.splitlines()), history
+
+
+def test_classify_and_the_learn_report_keep_the_owners_words_whole_at_80_columns(
+    tmp_path, model_available
+):
+    from tests.learnfactory import WORDS, make_half_tagged
+
+    if not model_available:
+        pytest.skip("models/genre_cnn.tflite not built (make train)")
+    lib = make_half_tagged(tmp_path / "lib")
+    report, rc, _ = run_in_pty("learn", str(lib), stderr_tty=False)
+    assert rc == 0 and "Used from now on" in report, report
+    lines = report.splitlines()
+    assert all(len(x) <= 80 for x in lines)
+    assert not any(x.rstrip().endswith(("Bleep", "Slow", "-")) for x in lines), report
+    text, rc, _ = run_in_pty("classify", str(lib), stderr_tty=False)
+    rows = [x for x in text.splitlines() if x.startswith(("track", "…/", "lib/"))]
+    assert rc == 0 and len(rows) == 18, text
+    assert all(len(x) <= 80 for x in rows)
+    # the genre column: the owner's words whole (not 'Blee…echno')
+    assert all(any(f"  {w}  " in x for w in WORDS) for x in rows), text

@@ -201,3 +201,69 @@ def test_several_selected_the_panel_says_so_and_accept_or_choose_acts_on_all(
     w.select_tracks([rows[0].track.id])
     assert not d.selection_note.isVisible() and "all" not in d.accept_button.text()
     w.close()
+
+
+def test_at_1200_px_names_are_not_cut_for_wide_data_columns_and_the_kept_tab_is_even(
+    qtbot, tmp_path
+):
+    from genre_desktop.core.records import WriteRequest
+    from genre_desktop.ui.dialogs import ApplyDialog
+    from genre_desktop.ui.models import COL_ARTIST, COL_PREDICTED
+    from tests import audiofactory
+
+    folder = tmp_path / "Ariana Grande"
+    folder.mkdir()
+    album = "Thank U, Next (Deluxe Edition)"
+    for i, title in enumerate(("7 rings", "thank u, next", "imagine"), start=1):
+        audiofactory.write(
+            folder / f"0{i} - {title}.flac",
+            "flac",
+            seconds=3,
+            seed=i,
+            tags={"title": title, "artist": "Ariana Grande", "album": album, "tracknumber": str(i)},
+        )
+    w = make_window(qtbot, tmp_path / "data")
+    w.resize(1200, 800)
+    w.add_paths([str(folder)])
+    qtbot.waitUntil(lambda: w.analysis is None, timeout=120_000)
+    row = w.model.rows[0]
+    w.model.set_override(row.track.id, ["Classical"])  # shown as '✎ Classical'
+    qtbot.wait(600)
+    header = w.view.horizontalHeader()
+    fm = w.view.fontMetrics()
+    assert header.sectionSize(COL_ARTIST) >= fm.horizontalAdvance("Ariana Grande") + 8
+    assert header.sectionSize(COL_PREDICTED) >= fm.horizontalAdvance("✎ Classical") + 12
+    w.close()
+    # the Apply dialog's Kept tab: one even line a file, however long the reason
+    reasons = ["keep: has a genre", "confidence 41% below 91%, and a reason that goes on " * 4]
+    dialog = ApplyDialog(
+        [WriteRequest(1, str(folder / "01 - 7 rings.flac"), [], ["Pop"], None, 0.95, False, False)],
+        kept=[(str(folder / f"0{i} - x.flac"), r) for i, r in enumerate(reasons, 2)],
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    heights = {dialog.kept_table.rowHeight(i) for i in range(dialog.kept_table.rowCount())}
+    assert len(heights) == 1 and heights == {dialog.table.rowHeight(0)}
+    assert dialog.kept_table.item(1, 1).toolTip() == reasons[1]
+
+
+def test_an_apply_that_wrote_nothing_is_not_offered_for_undo(qtbot, tmp_path, window):
+    from PySide6.QtCore import QTimer
+
+    from genre_desktop.ui.models import ERROR
+    from tests import audiofactory
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    f = audiofactory.write(folder / "ro.flac", "flac", seconds=3)
+    f.chmod(0o444)
+    try:
+        window.add_paths([str(folder)])
+        qtbot.waitUntil(lambda: window.analysis is None, timeout=120_000)
+        QTimer.singleShot(300, lambda: window._last_dialog.accept())
+        window.apply_all()
+        qtbot.waitUntil(lambda: window.model.rows[0].status == ERROR, timeout=30_000)
+    finally:
+        f.chmod(0o644)
+    message = window.statusBar().currentMessage()
+    assert "Wrote 0" in message and "1 failed" in message and "undo" not in message.casefold()
