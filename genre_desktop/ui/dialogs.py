@@ -6,6 +6,7 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -295,3 +296,20 @@ def about(parent: QWidget, model_version: str, accuracy: float | None) -> None:
         f"<p>Genre model {model_version}<br>Accuracy on unseen artists (cross-validation): {acc}</p>"
         "<p>Pretrained layers: musicnn (ISC licence, Music Technology Group, UPF).</p>",
     )
+
+
+def quit_question(parent: QWidget, n: int) -> tuple[QMessageBox, QAbstractButton]:
+    """Quit with genres chosen for n tracks and not written: the question, and its button
+    that quits anyway (Cancel is the default)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Quit",
+        f"You chose a genre for {n} track{'s' if n != 1 else ''} that "
+        f"{'are' if n != 1 else 'is'} not written yet. Choices are not kept after you quit.",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    quit_button = box.button(QMessageBox.StandardButton.Discard)
+    quit_button.setText("Quit without writing")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box, quit_button

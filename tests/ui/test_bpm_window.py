@@ -54,7 +54,7 @@ def test_bpm_estimates_are_applied_undone_and_redone(qtbot, tmp_path, music_libr
     assert seen["new"] == [str(b) for b in want.values()]
     assert seen["button"] == f"Write {len(rows)} changes"
     assert all(tags.read(p).genres == ["Old Genre"] for p in want)
-    qtbot.waitUntil(lambda: w.act_apply.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: w.act["apply"].isEnabled(), timeout=10_000)
     # a BPM write leaves each row's genre decision where it was
     assert {r.track.id: r.status for r in rows} == status
     assert all(r.track.extra.get("bpm") == want[r.track.path] for r in rows)
@@ -62,8 +62,8 @@ def test_bpm_estimates_are_applied_undone_and_redone(qtbot, tmp_path, music_libr
     answer(w, "Ok")
     w.undo_last()
     qtbot.waitUntil(lambda: all(_bpm(p) == 0 for p in want), timeout=30_000)
-    qtbot.waitUntil(lambda: w.act_redo.isEnabled(), timeout=10_000)
-    w.act_redo.trigger()  # written again as BPM, not as a genre
+    qtbot.waitUntil(lambda: w.act["redo"].isEnabled(), timeout=10_000)
+    w.act["redo"].trigger()  # written again as BPM, not as a genre
     qtbot.waitUntil(lambda: all(_bpm(p) == b for p, b in want.items()), timeout=30_000)
     assert all(tags.read(p).genres == ["Old Genre"] for p in want)
     w.close()
