@@ -13,7 +13,10 @@ on each track's cached stock analysis:
 2. a softmax correction on the stock log-probabilities, descriptive tags and embedding,
    strongly regularised towards (1).
 
-Our genres the owner has not used stay open, in our names. It then checks itself honestly:
+Our genres the owner has not used stay open, in our names, unless the owner's tagged songs
+say they call one otherwise (5 songs' worth of it by the stock model, or the songs of one
+of their words mostly sounding like it: 'Heavy Metal' closes 'Metal'). Junk tags ('Other')
+are no genre, by core.policy's one rule. It then checks itself honestly:
 agreement with the owner's tags on artists held out of the fit (grouped by the artist tag,
 else the folder), next to the stock model's agreement on the same songs (its names mapped
 to the owner's where they match). The learned model is used only where it beats the stock

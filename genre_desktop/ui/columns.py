@@ -191,6 +191,15 @@ class ColumnFitter(QObject):
             level = nxt
         for col in text:
             header.resizeSection(col, max(self.width[col], min(asks[col], level)))
+        # the columns the person chose do not fit: the title keeps a readable width and the
+        # table scrolls sideways, rather than squeezing the title to nothing
+        others = sum(header.sectionSize(c) for c in want if c != COL_TITLE)
+        crowded = others + self.width[COL_TITLE] > room
+        mode = QHeaderView.ResizeMode.Interactive if crowded else QHeaderView.ResizeMode.Stretch
+        if header.sectionResizeMode(COL_TITLE) != mode:
+            header.setSectionResizeMode(COL_TITLE, mode)
+        if crowded:
+            header.resizeSection(COL_TITLE, self.width[COL_TITLE])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:

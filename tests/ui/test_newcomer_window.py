@@ -93,6 +93,9 @@ def test_the_column_menu_wins_over_the_automatic_hiding_and_is_remembered(
     w.resize(1000, 700)  # a smaller window does not undo the choice
     qtbot.wait(300)
     assert _visible(w) == before | {COL_FILE}
+    # nor squeeze the title to nothing: the table scrolls sideways instead
+    title = w.view.horizontalHeader().sectionSize(0)
+    assert title >= w.view.fontMetrics().horizontalAdvance("M" * 10), title
     w.save_state()
     w.close()
     w2 = make_window(qtbot, tmp_path / "data")
