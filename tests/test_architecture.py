@@ -126,3 +126,20 @@ def test_the_package_imports_neither_tests_nor_developer_tools():
         assert not {n for n in found if n.split(".")[0] in ("tests", "tools", "benchmarks")}, path
     assert not (PKG / "ui" / "screenshots.py").exists()
     assert (PKG.parent / "tools" / "screenshots" / "screenshots.py").exists()
+
+
+def test_the_window_only_wires_and_nobody_sets_its_attributes():
+    """MainWindow stays small (its parts live beside it), and no part assigns to the window
+    or the host it is given (ui/actions.install set 18 `w.act_*` attributes that way)."""
+    window = PKG / "ui" / "mainwindow.py"
+    assert len(window.read_text(encoding="utf-8").splitlines()) < 600
+    for path in (PKG / "ui").glob("*.py"):
+        if path == window:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            for t in targets:
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
+                    assert t.value.id not in ("w", "window", "host", "h"), (
+                        f"{path.name}:{node.lineno} sets {t.value.id}.{t.attr}"
+                    )

@@ -40,20 +40,11 @@ from genre_desktop.ui.dialogs import ApplyDialog, SettingsDialog, about, quit_qu
 from genre_desktop.ui.filters import FilterBar, StatusLinks
 from genre_desktop.ui.history import History
 from genre_desktop.ui.learning import Learning
-from genre_desktop.ui.models import (
-    COLUMNS,
-    ERROR,
-    WAITING,
-    Row,
-    TrackFilter,
-    TrackTableModel,
-)
+from genre_desktop.ui.models import COLUMNS, ERROR, WAITING, Row, TrackFilter, TrackTableModel
 from genre_desktop.ui.preview import Preview
 from genre_desktop.ui.related import Related
 from genre_desktop.ui.trackview import EmptyState, TrackView
 from genre_desktop.ui.widgets import DetailsPanel
-
-window_settings = state.window_settings  # where the window's state lives (tests read it)
 
 
 class MainWindow(QMainWindow):
