@@ -39,8 +39,8 @@ run: $(STAMP)
 	$(BIN)/genre-desktop
 
 lint: $(STAMP)
-	$(BIN)/ruff check genre_desktop tests benchmarks packaging
-	$(BIN)/ruff format --check genre_desktop tests benchmarks packaging
+	$(BIN)/ruff check genre_desktop tests benchmarks packaging tools
+	$(BIN)/ruff format --check genre_desktop tests benchmarks packaging tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -80,7 +80,7 @@ package: $(STAMP)
 	$(PKG_VENV)/bin/python packaging/build.py --fixtures build/smoke-audio
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m genre_desktop.ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m tools.screenshots.screenshots docs/screenshots
 
 clean:
 	rm -rf build dist .venv-package .pytest_cache .mypy_cache .ruff_cache

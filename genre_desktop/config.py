@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from genre_desktop.errors import GenreDesktopError
 POLICIES = ("keep", "overwrite")  # core.policy.Policy's values (config imports no core)
 PER = ("album", "track")  # core.albums.Per's values
 POOLINGS = ("mean", "log-mean")
+BPM_MODES = ("off", "keep", "overwrite")  # write no BPM; only where a file has none; any
 
 
 class ConfigError(GenreDesktopError):
@@ -42,6 +43,11 @@ class Settings:
     volume: float = 0.8
     per: str = "album"  # the album's tracks pooled decide its genre, or each track alone
     album_pooling: str = "mean"  # how an album's tracks are pooled: the card's measured choice
+    bpm: str = "off"  # write the analysis' BPM estimate: off, keep (a BPM in a file), overwrite
+    # the settings the person chose (in the config file, on the command line, in the
+    # Settings dialog), as against defaults: a chosen min_confidence beats a learned model's
+    # (core.plan.threshold_of); never saved itself
+    chosen: tuple[str, ...] = field(default=(), compare=False)
 
     def validate(self) -> Settings:
         if self.policy not in POLICIES:
@@ -58,6 +64,8 @@ class Settings:
             raise ConfigError(
                 f"album_pooling must be one of {', '.join(POOLINGS)}, not {self.album_pooling!r}"
             )
+        if self.bpm not in BPM_MODES:
+            raise ConfigError(f"bpm must be one of {', '.join(BPM_MODES)}, not {self.bpm!r}")
         if not 0.0 <= self.volume <= 1.0:
             raise ConfigError(f"volume must be between 0 and 1, not {self.volume}")
         return self
@@ -67,8 +75,18 @@ class Settings:
         return self.jobs or max(1, os.cpu_count() or 1)
 
     def updated(self, **changes: Any) -> Settings:
-        """A copy with the non-None changes applied (command-line overrides)."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None}).validate()
+        """A copy with the non-None changes applied (command-line overrides), which count
+        as chosen."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        chosen = tuple(sorted(set(self.chosen) | set(given)))
+        return replace(self, **given, chosen=chosen).validate()
+
+    def chose(self, name: str) -> bool:
+        """Whether the person set this (a value other than the default counts)."""
+        return name in self.chosen or getattr(self, name) != getattr(DEFAULTS, name)
+
+
+DEFAULTS = Settings()
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -104,7 +122,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", path) from exc
-    known = {f.name: f for f in fields(Settings)}
+    known = {f.name: f for f in fields(Settings) if f.name != "chosen"}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
@@ -115,7 +133,7 @@ def load_settings(path: Path | None = None) -> Settings:
         if type(value) is not type(default):
             raise ConfigError(f"{key} must be a {type(default).__name__}, not {value!r}", path)
         values[key] = value
-    return Settings(**values).validate()
+    return Settings(**values, chosen=tuple(sorted(values))).validate()
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
@@ -124,7 +142,11 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(tomli_w.dumps(asdict(settings.validate())), encoding="utf-8")
+    data = asdict(settings.validate())
+    del data["chosen"]
+    if not settings.chose("min_confidence"):  # the learned or the card's threshold applies
+        del data["min_confidence"]
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
     os.replace(tmp, path)
     return path
 

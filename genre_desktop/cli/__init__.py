@@ -63,7 +63,7 @@ def unknown_first_word(argv: list[str]) -> str | None:
     import difflib
     import os
 
-    words = [a for a in argv if not a.startswith("-")]
+    words = _positionals(argv)
     if not words or words[0] in SUBCOMMANDS or os.path.exists(words[0]):
         return None
     first = words[0]
@@ -78,6 +78,44 @@ def unknown_first_word(argv: list[str]) -> str | None:
     )
 
 
+def _valued_options() -> set[str]:
+    """Options that take a value ('--data-dir DIR', '--jobs N'): their value is no path."""
+    parser = build_parser()
+    out: set[str] = set()
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    parsers = [parser] + [p for a in subs for p in a.choices.values()]
+    for p in parsers:
+        for action in p._actions:
+            if action.option_strings and action.nargs != 0:
+                out.update(action.option_strings)
+    return out
+
+
+def _positionals(argv: list[str]) -> list[str]:
+    """The words of argv that are neither options nor an option's value."""
+    valued = _valued_options()
+    words: list[str] = []
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a.startswith("-"):
+            skip = a in valued  # '--jobs=2' carries its value
+        else:
+            words.append(a)
+    return words
+
+
+def missing_paths(args) -> list[str]:
+    """The paths a command was given that do not exist (a usage error: exit 2)."""
+    import os
+
+    given = list(getattr(args, "paths", None) or [])
+    if getattr(args, "command", None) == "similar" and getattr(args, "file", None):
+        given.append(args.file)
+    return [p for p in given if not os.path.exists(p)]
+
+
 def run_cli(argv: list[str]) -> int:
     problem = unknown_first_word(argv)
     if problem:
@@ -88,6 +126,11 @@ def run_cli(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT.USAGE
+    missing = missing_paths(args)
+    if missing:
+        for path in missing:
+            print(f"genre-desktop: no such file or folder: {path}", file=sys.stderr)
+        return EXIT.USAGE
     if getattr(args, "self_test", False):
         from genre_desktop.cli.selftest import self_test
 

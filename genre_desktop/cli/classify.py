@@ -10,12 +10,13 @@ import sys
 
 from genre_desktop.cli.common import (
     EXIT,
+    WHOLE_MAX,
     ProgressBar,
     display_path,
     emit_json,
+    end_cut,
     fit_widths,
     load_settings_or_exit,
-    middle_cut,
     no_audio_message,
     open_library,
     path_cut,
@@ -88,8 +89,13 @@ def bpm_of(row: Row) -> int | None:
 class _Rows:
     """Prints rows as they come: JSON Lines, or table rows sized to the terminal once."""
 
-    def __init__(self, args, bar: ProgressBar, albums: bool = True) -> None:
+    def __init__(
+        self, args, bar: ProgressBar, albums: bool = True, names: list[str] | None = None
+    ) -> None:
         self.args = args
+        # the genre column fits the longest genre that may be proposed: our names, or the
+        # owner's words of a learned model ('Singer-Songwriter' whole, not 'Singe…riter')
+        self.genre_w = min(WHOLE_MAX, max(len(n) for n in (names or list(DISPLAY.values()))))
         self.bar = bar
         self.widths: list[int] | None = None
         self.started = False
@@ -139,13 +145,13 @@ class _Rows:
                     and (i != 5 or width >= 110)
                     and (i != 6 or width >= 90)
                 ]
-                genre_w = max(len(n) for n in DISPLAY.values())  # 'Electronic' whole
-                natural = [max(len(cells[0]) + 8, 40), genre_w, 5, genre_w + 5, 16, 30, 4]
+                genre_w = self.genre_w
+                natural = [max(len(cells[0]) + 8, 40), genre_w, 5, genre_w + 5, genre_w + 5, 30, 4]
                 widths = [natural[i] for i in self.keep]
                 # rows stream in: the file column takes what the others leave, for the
-                # longer names still to come
+                # longer names still to come; the genre and its confidence stay whole
                 widths[0] = max(widths[0], width - sum(widths[1:]) - 2 * (len(widths) - 1))
-                self.widths = fit_widths(widths, width, 0)
+                self.widths = fit_widths(widths, width, 0, whole=[1, 2])
             self._emit(list(HEADERS))
         self._emit(cells)
 
@@ -156,7 +162,7 @@ class _Rows:
             return
         last = len(cells) - 1
         parts = [
-            (path_cut(c, w) if i == 0 else middle_cut(c, w)).ljust(w if i < last else 0)
+            (path_cut(c, w) if i == 0 else end_cut(c, w)).ljust(w if i < last else 0)
             for i, (c, w) in enumerate(zip(cells, self.widths, strict=True))
         ]
         self.bar.print("  ".join(parts).rstrip())
@@ -181,7 +187,12 @@ def run(args) -> int:
     plan = Plan(settings, judge_for(library, analyser.version, args.stock))
     plan.reset([Row(t) for t in tracks])
     per_album = plan.per == Per.ALBUM
-    out = _Rows(args, bar, albums=per_album and any(plan.album_ids(t.id) for t in tracks))
+    out = _Rows(
+        args,
+        bar,
+        albums=per_album and any(plan.album_ids(t.id) for t in tracks),
+        names=plan.genre_names(),
+    )
     for path, reason in errors:
         out.error(path, reason)
     cached: dict[int, bool] = {}

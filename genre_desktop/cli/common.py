@@ -70,8 +70,8 @@ def emit_json(obj: dict[str, Any], out: TextIO = sys.stdout) -> None:
 
 
 def middle_cut(text: str, width: int) -> str:
-    """Cut from the middle, keeping both ends: 'disc 1/02 - Un…own.flac' stays telling apart
-    from 'disc 2/02 - …'."""
+    """Cut from the middle, keeping both ends (what tells apart two long values that share
+    their start)."""
     if len(text) <= width:
         return text
     if width <= 1:
@@ -80,11 +80,27 @@ def middle_cut(text: str, width: int) -> str:
     return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
+def end_cut(text: str, width: int) -> str:
+    """Keep the start, which is what names a thing ('01 - Alan Jackson - Don't Rock…'), cut
+    after a whole word where that loses little ('Singer-…', not 'Singe…riter')."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return text[:width]
+    head = text[: width - 1]
+    cut = max(head.rfind(" "), head.rfind("-") + 1 if "-" in head else -1)
+    if text[width - 1] in " ,;":  # a word ends right at the cut
+        cut = len(head)
+    if cut >= (width - 1) * 0.75:
+        head = head[:cut].rstrip(" ,;")
+    return head + "…"
+
+
 def path_cut(path: str, width: int) -> str:
     """A path in `width` characters that keeps what tells files apart: the file name, with as
     many of its folders as fit ('…/Album/02 - Unknown.flac'). Folders go before any of the
     name does (but a disc folder, which tells '…/disc 2/01' from '…/disc 1/01'); a name
-    longer than the width is cut in its middle."""
+    longer than the width keeps its start (the title is what identifies a file)."""
     if len(path) <= width:
         return path
     parts = path.replace("\\", "/").split("/")
@@ -97,10 +113,8 @@ def path_cut(path: str, width: int) -> str:
     if _DISC.fullmatch(parent.strip()):  # 'disc 2/01 - Intro' tells apart from 'disc 1/...'
         prefix = f"…/{parent}/"
         if width - len(prefix) >= 12:
-            return prefix + middle_cut(name, width - len(prefix))
-    if len(name) + 2 <= width:
-        return "…/" + name
-    return middle_cut(name, width)
+            return prefix + end_cut(name, width - len(prefix))
+    return end_cut(name, width)
 
 
 _DISC = re.compile(r"(?i)(disc|disk|cd)\s*\d+")
@@ -116,24 +130,45 @@ def terminal_width(out: TextIO = sys.stdout) -> int | None:
     return shutil.get_terminal_size((80, 24)).columns
 
 
-def fit_widths(widths: list[int], budget: int, flexible: int) -> list[int]:
-    """Shrink the flexible column (then the widest others) so the row fits `budget`."""
+WHOLE_MAX = 24  # a column kept whole (a genre) is cut only beyond this
+
+
+def fit_widths(
+    widths: list[int], budget: int, flexible: int, whole: Sequence[int] = ()
+) -> list[int]:
+    """Widths that fit `budget` (2 spaces between columns): the `whole` columns keep their
+    width (up to WHOLE_MAX); the others share what is left, short ones whole and long ones
+    cut to one level (the `flexible` one, a file, counts twice)."""
     widths = list(widths)
     gaps = 2 * (len(widths) - 1)
-    over = sum(widths) + gaps - budget
-    if over <= 0:
+    if sum(widths) + gaps <= budget:
         return widths
-    floor = 12
-    take = min(over, max(0, widths[flexible] - floor))
-    widths[flexible] -= take
-    over -= take
-    while over > 0:
-        i = max(range(len(widths)), key=lambda k: widths[k])
-        if widths[i] <= 6:
-            break
-        widths[i] -= 1
-        over -= 1
-    return widths
+    out = list(widths)
+    for i in whole:
+        out[i] = min(widths[i], WHOLE_MAX)
+    others = [i for i in range(len(widths)) if i not in whole]
+    room = budget - gaps - sum(out[i] for i in whole)
+
+    def share(level: int) -> dict[int, int]:
+        return {i: min(widths[i], level * (2 if i == flexible else 1)) for i in others}
+
+    level = 0
+    while level < max(widths, default=0) and sum(share(level + 1).values()) <= room:
+        level += 1
+    parts = share(level)
+    spare = room - sum(parts.values())
+    for i in sorted(others, key=lambda i: i != flexible):  # the file first, then the rest
+        more = min(spare, widths[i] - parts[i])
+        parts[i] += more
+        spare -= more
+    for i in others:
+        out[i] = max(4, parts[i])
+    return out
+
+
+def _cut(text: str, width: int) -> str:
+    """A cell cut to `width`: a path as `path_cut` cuts it, other text keeping its start."""
+    return path_cut(text, width) if "/" in text or "\\" in text else end_cut(text, width)
 
 
 def table(
@@ -141,28 +176,41 @@ def table(
     headers: Sequence[str],
     out: TextIO = sys.stdout,
     flexible: int = 0,
+    whole: Sequence[int] = (),
+    optional: Sequence[int] = (),
 ) -> None:
-    """An aligned plain-text table that fits the terminal: columns with nothing in them
-    are left out, the `flexible` column (a path) gives way first, cut as `path_cut` cuts;
-    a pipe gets every column and every cell whole."""
+    """A plain-text table. A terminal gets aligned rows that fit its width: columns with
+    nothing in them are left out, then the `optional` ones (in that order) while the rest
+    would not fit whole; the `whole` columns (genres) keep their width, and the others
+    share the rest, keeping the start of what they cut. A pipe gets every column and every
+    cell whole, tab-separated (as `classify` prints them: cut -f, awk -F'\t')."""
     cells = [[str(c) for c in row] for row in rows]
     budget = terminal_width(out)
-    keep = list(range(len(headers)))
-    if budget is not None:
-        keep = [i for i in keep if i == flexible or any(r[i] for r in cells)]
+    if budget is None:
+        out.write("\t".join(headers) + "\n")
+        for r in cells:
+            out.write("\t".join(r) + "\n")
+        out.flush()
+        return
+    keep = [i for i in range(len(headers)) if i == flexible or any(r[i] for r in cells)]
+    natural = {i: max([len(headers[i])] + [len(r[i]) for r in cells]) for i in keep}
+    for i in optional:
+        if sum(natural[k] for k in keep) + 2 * (len(keep) - 1) <= budget:
+            break
+        if i in keep and i != flexible:
+            keep.remove(i)
     headers = [headers[i] for i in keep]
     cells = [[r[i] for i in keep] for r in cells]
-    flexible = keep.index(flexible)
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    if budget is not None:
-        widths = fit_widths(widths, budget, flexible)
-    line = [middle_cut(h, w).ljust(w) for h, w in zip(headers, widths, strict=True)]
+    widths = fit_widths(
+        [natural[i] for i in keep],
+        budget,
+        keep.index(flexible),
+        [keep.index(i) for i in whole if i in keep],
+    )
+    line = [end_cut(h, w).ljust(w) for h, w in zip(headers, widths, strict=True)]
     out.write("  ".join(line).rstrip() + "\n")
     for r in cells:
-        line = [
-            (path_cut(c, w) if i == flexible else middle_cut(c, w)).ljust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ]
+        line = [_cut(c, w).ljust(w) for c, w in zip(r, widths, strict=True)]
         out.write("  ".join(line).rstrip() + "\n")
     out.flush()
 

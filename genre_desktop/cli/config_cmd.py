@@ -41,5 +41,8 @@ def run(args) -> int:
     print(f"Model:       {info['models_dir']}")
     print("Settings in force:")
     for k, v in info["settings"].items():
-        print(f"  {k} = {v!r}" + ("  (0 = one per core)" if k == "jobs" else ""))
+        if k == "chosen":  # said beside each value instead
+            continue
+        note = "  (0 = one per core)" if k == "jobs" else ""
+        print(f"  {k} = {v!r}" + ("  (yours)" if k in settings.chosen else "") + note)
     return EXIT.OK

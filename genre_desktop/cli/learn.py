@@ -87,7 +87,16 @@ def run(args) -> int:
                 print(line)
             else:
                 indent = " " * (len(line) - len(line.lstrip()) + 2)
-                print(textwrap.fill(line, width - 1, subsequent_indent=indent))
+                # whole words: 'Singer-Songwriter' is not broken at its hyphen
+                print(
+                    textwrap.fill(
+                        line,
+                        width - 1,
+                        subsequent_indent=indent,
+                        break_on_hyphens=False,
+                        break_long_words=False,
+                    )
+                )
     return EXIT.OK
 
 

@@ -1,5 +1,9 @@
 """`genre-desktop retag PATH...`: scan, classify, decide, write, report. Safe to interrupt
-and re-run: a re-run resumes the interrupted batch and skips files already written."""
+and re-run: a re-run resumes the interrupted batch and skips files already written.
+
+`--bpm` adds the analysis' tempo estimate to the plan (a whole number, written where a file
+has no BPM; `--overwrite-bpm` replaces one): the same plan, question, journal and undo as
+the genre; each BPM change is a line (JSON: an object with "field": "bpm") of its own."""
 
 from __future__ import annotations
 
@@ -20,17 +24,22 @@ from genre_desktop.cli.common import (
     load_settings_or_exit,
     no_audio_message,
     open_library,
+    path_cut,
+    terminal_width,
     write_session,
 )
 from genre_desktop.cli.learn import judge_for
-from genre_desktop.core import learn
+from genre_desktop.core import fields
 from genre_desktop.core.pipeline import Analyser
 from genre_desktop.core.plan import (
+    BPM,
+    GENRE,
     HAS_GENRE,
     LOW_CONFIDENCE,
     SAME,
     WRITE,
     Per,
+    Threshold,
     WriteRequest,
     percent,
     plan_of,
@@ -65,6 +74,22 @@ def register(sub, common) -> None:
         help="write only genres at least this sure (0-1; default: config, else the model's "
         "measured 95%%-precision threshold)",
     )
+    bpm = p.add_mutually_exclusive_group()
+    bpm.add_argument(
+        "--bpm",
+        action="store_const",
+        const="keep",
+        dest="bpm",
+        help="also write each track's estimated BPM where a file has none (default: config)",
+    )
+    bpm.add_argument(
+        "--overwrite-bpm",
+        action="store_const",
+        const="overwrite",
+        dest="bpm",
+        help="also write the estimated BPM, replacing a BPM already in a file",
+    )
+    bpm.add_argument("--no-bpm", action="store_const", const="off", dest="bpm", help="write no BPM")
     p.add_argument(
         "--stock",
         action="store_true",
@@ -119,6 +144,7 @@ def _settings(args):
             jobs=args.jobs,
             id3_version=3 if args.id3v23 else None,
             per=args.per,
+            bpm=getattr(args, "bpm", None),
         )
     except config.ConfigError as exc:
         print(f"genre-desktop: {exc}", file=sys.stderr)
@@ -131,7 +157,10 @@ def run(args) -> int:
     library = open_library(args)
     roots = [os.path.abspath(p) for p in args.paths]
     # the same folders with the same policy resume an interrupted batch
-    key = json.dumps({"roots": roots, "policy": settings.policy})
+    what = {"roots": roots, "policy": settings.policy}
+    if settings.bpm != "off":
+        what["bpm"] = settings.bpm
+    key = json.dumps(what)
     # the lock is taken to write, not to think: scanning, analysing and the question run
     # without it, and a file whose genre changed meanwhile is reported, not overwritten
     session = write_session(
@@ -189,16 +218,16 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
     bar.close()
 
     # 2. decide: the core plan (albums pooled or not, the one policy); the library's own
-    # learned model, when it has one, re-reads each analysis in the owner's words with its
-    # own measured threshold (unless --min-confidence says otherwise)
+    # learned model, when it has one, re-reads each analysis in the owner's words; the
+    # threshold is the plan's one rule (--min-confidence or the config file's, else the
+    # learned model's, else the card's)
     judge = judge_for(analyser.library, analyser.version, args.stock)
-    if args.min_confidence is None:
-        settings = learn.settings_for(settings, judge)
     decided = plan_of(outcomes, settings, judge)
+    out.threshold = decided.threshold
     plan = []
     for o in outcomes:
         row = decided.rows[o.track.id]
-        rec = row_record(row, settings.per)
+        rec = {**row_record(row, settings.per), "field": GENRE}
         d = row.decision
         if d is None:  # not analysed
             summary["failed"] += 1
@@ -208,19 +237,25 @@ def _run(args, settings, library, session, roots, interrupt, start) -> int:
             summary[d.kind] += 1
             out.file({**rec, "status": d.kind, "reason": d.reason})
         else:
-            plan.append((decided.writes([o.track.id])[0], rec))
+            plan.append((decided.writes([o.track.id], only=[GENRE])[0], rec))
+        for req in decided.writes([o.track.id], only=[BPM]):  # --bpm: its own change
+            plan.append((req, {"path": req.path, "field": req.field, "old": req.old}))
 
     if args.dry_run:
         for req, rec in plan:
-            summary["would-write"] += 1
+            summary[_count("would-write", req)] += 1
             summary["by-album"] += req.by_album
             out.planned(req)
             out.file({**rec, "status": "would-write", "new": req.new})
         return out.finish(summary, failures, start)
 
-    # 3. ask, then write through the session (lock, journal, resume)
+    # 3. ask, then write through the session (lock, journal, resume); the time the person
+    # took to answer is not the command's
     if plan:
-        ok = confirm(out.plan_summary(plan, summary), args.yes, f"writing {len(plan)} file(s)")
+        asked = time.perf_counter()
+        files = len({req.path for req, _ in plan})
+        ok = confirm(out.plan_summary(plan, summary), args.yes, f"writing {files} file(s)")
+        start += time.perf_counter() - asked
         if ok is None:
             return EXIT.USAGE
         if not ok:
@@ -248,6 +283,9 @@ def _write(plan, session, summary, failures, out, interrupt) -> bool:
                 summary["failed"] += 1
                 failures[ErrorKind.TAG_WRITE].append(req.path)
                 out.file({**rec, "status": "failed", "error": res.reason})
+            elif req.field != GENRE:
+                summary["bpm-written" if res.state == ChangeState.WRITTEN else "bpm-same"] += 1
+                out.file({**rec, "status": str(res.state), "new": req.new})
             else:
                 summary["written" if res.state == ChangeState.WRITTEN else SAME] += 1
                 summary["by-album"] += req.by_album and res.state == ChangeState.WRITTEN
@@ -267,6 +305,7 @@ class _Output:
         self.args = args
         self.roots = roots
         self.tty = sys.stderr.isatty() and not args.json
+        self.threshold: Threshold | None = None  # in force, once the plan is made
 
     def progress(self, total: int) -> ProgressBar:
         return ProgressBar(total, enabled=not self.args.json)
@@ -278,31 +317,48 @@ class _Output:
         if self.args.json:
             emit_json(rec)
         elif not self.tty and not self.args.dry_run:
-            detail = rec.get("error") or rec.get("reason") or "; ".join(rec.get("new", []))
+            detail = rec.get("error") or rec.get("reason") or _text(rec.get("new", []))
+            if rec.get("field", GENRE) != GENRE and not rec.get("error"):
+                detail = f"{fields.word(rec['field'])} {detail}"
             by = " [album]" if rec.get("decided_by") == "album" and rec.get("new") else ""
             print(f"{rec['path']}: {rec['status']}" + (f" ({detail}){by}" if detail else ""))
-        elif rec["status"] == "failed" and not self.args.dry_run:
+        elif rec["status"] == "failed":  # a dry run names what failed, as the run does
             print(f"{self.show(rec['path'])}: {rec.get('error')}", file=sys.stderr)
 
-    def change_line(self, req: WriteRequest) -> str:
-        return f"{self.show(req.path)}: {'; '.join(req.old) or '(none)'} -> {_why(req)}"
+    def change_line(self, req: WriteRequest, width: int | None = None) -> str:
+        """'…/Album/01 - Song.flac: (none) -> Rock (88%)'; on a terminal the path gives way
+        so the line fits and never wraps mid-word."""
+        what = "" if req.field == GENRE else f"{fields.word(req.field)} "
+        rest = f": {what}{_text(req.old) or '(none)'} -> {_why(req)}"
+        path = self.show(req.path)
+        if width is not None:
+            path = path_cut(path, max(16, width - 1 - len(rest)))
+        return path + rest
 
     def planned(self, req: WriteRequest) -> None:
         if not self.args.json:
-            print(self.change_line(req))
+            print(self.change_line(req, terminal_width(sys.stdout)))
 
     def plan_summary(self, plan, summary) -> str:
         """What the question shows: counts and the first few changes."""
+        genres = sum(req.field == GENRE for req, _ in plan)
+        others = len(plan) - genres
         lines = [
-            f"Would write {len(plan)} file(s); kept: {summary[HAS_GENRE] + summary[SAME]} "
+            f"Would write {genres} file(s); kept: {summary[HAS_GENRE] + summary[SAME]} "
             f"with a genre, {summary[LOW_CONFIDENCE]} not sure enough; failed: {summary['failed']}."
+            + (f" And the BPM of {others} file(s)." if others else "")
         ]
+        width = terminal_width(sys.stderr)
+        if width is not None:  # whole words on a terminal
+            import textwrap
+
+            lines = textwrap.wrap(lines[0], width - 1, break_on_hyphens=False)
         for req, _ in plan[:8]:
-            lines.append("  " + self.change_line(req))
+            lines.append("  " + self.change_line(req, width - 2 if width else None))
         if len(plan) > 8:
             lines.append(f"  … and {len(plan) - 8} more (--dry-run lists them all)")
         print("\n".join(lines), file=sys.stderr)
-        return f"Write the genre into {len(plan)} file(s)?"
+        return f"Write {_changes(plan)}?"
 
     def finish(self, summary, failures, start, interrupted=False, batch_id=None) -> int:
         took = time.perf_counter() - start
@@ -315,6 +371,10 @@ class _Output:
             "failed": summary["failed"],
             "failures": {str(k): len(v) for k, v in failures.items()},
             "decided_by_album": summary["by-album"],
+            "threshold": self.threshold.value if self.threshold else None,
+            "threshold_source": str(self.threshold.source) if self.threshold else None,
+            "bpm_written": summary["bpm-written"],
+            "bpm_would_write": summary["bpm-would-write"],
             "seconds": round(took, 2),
             "interrupted": interrupted,
             "batch": batch_id,
@@ -331,7 +391,14 @@ class _Output:
                     else ""
                 ),
                 f"Already had a genre: {data['had_genre']}",
-                f"Below the confidence threshold: {data['below_threshold']}",
+            ]
+            if data["bpm_written"] or data["bpm_would_write"]:
+                n_bpm = data["bpm_would_write" if self.args.dry_run else "bpm_written"]
+                lines.append(f"BPM {'would be ' if self.args.dry_run else ''}written: {n_bpm}")
+            lines += [
+                "Below the confidence threshold"
+                + (f" ({self.threshold.text()})" if self.threshold else "")
+                + f": {data['below_threshold']}",
                 f"Failed: {data['failed']}",
             ]
             lines += [
@@ -348,11 +415,40 @@ class _Output:
         if interrupted:
             return EXIT.INTERRUPTED
         nothing = (
-            data["written"] + data["would_write"] + data["had_genre"] + data["below_threshold"] == 0
+            data["written"]
+            + data["would_write"]
+            + data["had_genre"]
+            + data["below_threshold"]
+            + data["bpm_written"]
+            + data["bpm_would_write"]
+            == 0
         )
         return EXIT.FAILED if nothing and data["failed"] else EXIT.OK
 
 
 def _why(req: WriteRequest) -> str:
-    """'Rock (88%)' or 'Rock (album 88%)': what decided, and how sure."""
+    """'Rock (88%)' or 'Rock (album 88%)': what decided, and how sure; '120 (estimate)'."""
+    if req.field != GENRE:
+        return f"{_text(req.new)} (estimate)"
     return f"{'; '.join(req.new)} ({'album ' if req.by_album else ''}{percent(req.confidence)})"
+
+
+def _text(value) -> str:
+    """A field's value as a line says it: genres joined, a BPM as is, nothing as ''."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value) if value else ""
+
+
+def _count(what: str, req: WriteRequest) -> str:
+    return what if req.field == GENRE else f"bpm-{what}"
+
+
+def _changes(plan) -> str:
+    """'the genre into 3 file(s)', '... and the BPM into 2 file(s)': what the question asks
+    to write."""
+    genres = sum(req.field == GENRE for req, _ in plan)
+    others = len(plan) - genres
+    parts = [f"the genre into {genres} file(s)"] if genres else []
+    parts += [f"the BPM into {others} file(s)"] if others else []
+    return " and ".join(parts)

@@ -1,8 +1,10 @@
-"""`genre-desktop tags PATH... [--json] [--set-genre NAME [--dry-run] [--yes]]`: show tags,
-or set the genre (through the write session: lock, journal, undo)."""
+"""`genre-desktop tags PATH... [--json] [--set-genre NAME] [--set-bpm N] [--dry-run] [--yes]`:
+show tags, or set the genre and/or the BPM (through the write session: lock, journal,
+undo)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from genre_desktop.cli.common import (
@@ -16,7 +18,7 @@ from genre_desktop.cli.common import (
 )
 from genre_desktop.core import tags
 from genre_desktop.core.labels import DISPLAY, display_name
-from genre_desktop.core.records import BatchKind, ChangeState, duration_text
+from genre_desktop.core.records import BPM, GENRE, BatchKind, ChangeState, duration_text
 from genre_desktop.core.scan import walk
 from genre_desktop.errors import BusyError, GenreDesktopError
 
@@ -35,15 +37,32 @@ def register(sub, common) -> None:
         help="write this genre (several: 'Rock; Pop'; '' removes it); undo with `genre-desktop undo`",
     )
     p.add_argument(
-        "--dry-run", "-n", action="store_true", help="with --set-genre: show what would change"
+        "--set-bpm",
+        metavar="N",
+        type=_bpm,
+        help="write this BPM (a whole number; 0 removes it); undo with `genre-desktop undo`",
     )
     p.add_argument(
-        "--yes", "-y", action="store_true", help="with --set-genre: write several files unasked"
+        "--dry-run", "-n", action="store_true", help="with --set-*: show what would change"
+    )
+    p.add_argument(
+        "--yes", "-y", action="store_true", help="with --set-*: write several files unasked"
     )
     p.add_argument(
         "--id3v23", action="store_true", help="write ID3v2.3 instead of v2.4 (MP3, WAV, AIFF)"
     )
     p.set_defaults(func=run)
+
+
+def _bpm(text: str) -> int:
+    """'120', '120.4' -> 120; a BPM a player reads is a whole number, 0 = none."""
+    try:
+        n = int(round(float(text)))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= n <= 999:
+        raise argparse.ArgumentTypeError(f"a BPM is between 0 and 999, not {text}")
+    return n
 
 
 def parse_genres(value: str) -> list[str]:
@@ -69,17 +88,22 @@ def spelling_notes(value: str) -> list[str]:
 def run(args) -> int:
     errors: list[tuple[str, str]] = []
     files = sorted(walk(args.paths, errors))  # path order, as classify and retag list them
-    new = parse_genres(args.set_genre) if args.set_genre is not None else None
-    if new is None:
+    new: dict[str, object] = {}
+    if args.set_genre is not None:
+        new[GENRE] = parse_genres(args.set_genre)
+    if args.set_bpm is not None:
+        new[BPM] = args.set_bpm
+    if not new:
         return _show(args, files, errors)
-    notes = spelling_notes(args.set_genre)
+    notes = spelling_notes(args.set_genre) if args.set_genre is not None else []
     if args.dry_run:
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
         return _show(args, files, errors, planned=new)
+    what = _what(new)
     if len(files) > 1:
         ok = confirm(
-            f"Write the genre {'; '.join(new) or '(none)'} into {len(files)} files?",
+            f"Write {what} into {len(files)} files?",
             args.yes,
             f"writing {len(files)} files",
         )
@@ -91,7 +115,7 @@ def run(args) -> int:
     session = write_session(
         open_library(args),
         BatchKind.TAGS,
-        description=f"set genre {'; '.join(new) or '(none)'}",
+        description=f"set {what}",
         id3_version=3 if args.id3v23 else 4,
     )
     try:
@@ -106,7 +130,7 @@ def run(args) -> int:
 
 
 def _show(args, files, errors, planned=None, session=None, new=None) -> int:
-    ok = 0
+    ok = written = 0
     rows = []
     for path, reason in errors:
         _report_error(args, path, reason)
@@ -126,28 +150,45 @@ def _show(args, files, errors, planned=None, session=None, new=None) -> int:
             "genre": info.genre,
             "genres": info.genres,
         }
+        bpm = info.extra.get(BPM, 0)
+        if BPM in (planned or new or {}):
+            record["bpm"] = bpm
         if planned is not None:
-            record.update(would_write=planned, changed=info.genres != planned)
+            if GENRE in planned:
+                record.update(would_write=planned[GENRE], changed=info.genres != planned[GENRE])
+            if BPM in planned:
+                record.update(
+                    would_write_bpm=planned[BPM],
+                    changed=record.get("changed", False) or bpm != planned[BPM],
+                )
         if new is not None:
             assert session is not None
-            res = session.write(path, new)
-            if res.state == ChangeState.FAILED:
-                _report_error(args, path, res.reason or "write failed")
+            results = [session.write(path, value, field=name) for name, value in new.items()]
+            failed = [r for r in results if r.state == ChangeState.FAILED]
+            if failed:
+                _report_error(args, path, failed[0].reason or "write failed")
                 continue
             after = tags.read(path)
-            record.update(
-                genre=after.genre,
-                genres=after.genres,
-                old_genres=res.old,
-                changed=res.state == ChangeState.WRITTEN,
-            )
+            record.update(genre=after.genre, genres=after.genres)
+            for r in results:
+                if r.field == GENRE:
+                    record["old_genres"] = r.old
+                else:
+                    record.update(bpm=after.extra.get(BPM, 0), old_bpm=r.old)
+            record["changed"] = any(r.state == ChangeState.WRITTEN for r in results)
+            written += any(r.state == ChangeState.WRITTEN for r in results)
         ok += 1
         if args.json:
             emit_json(record)
         else:
             genre = record["genre"]
-            if planned is not None:
-                genre = f"{info.genre or '(none)'} -> {'; '.join(planned) or '(none)'}"
+            if planned is not None and GENRE in planned:
+                genre = f"{info.genre or '(none)'} -> {'; '.join(planned[GENRE]) or '(none)'}"
+            cells = []
+            if "bpm" in record:
+                cells = [str(record["bpm"] or "")]
+                if planned is not None and BPM in planned:
+                    cells = [f"{bpm or '(none)'} -> {planned[BPM] or '(none)'}"]
             rows.append(
                 [
                     display_path(path, args.paths)
@@ -159,16 +200,34 @@ def _show(args, files, errors, planned=None, session=None, new=None) -> int:
                     info.artist,
                     info.album,
                     genre,
+                    *cells,
                 ]
             )
     if rows:
-        table(rows, ["file", "format", "length", "title", "artist", "album", "genre"])
+        # a narrow terminal drops format, length and album before it cuts the genre
+        headers = ["file", "format", "length", "title", "artist", "album", "genre"]
+        table(
+            rows,
+            headers + (["bpm"] if len(rows[0]) > len(headers) else []),
+            whole=(6,),
+            optional=(1, 2, 5),
+        )
     if planned is not None and not args.json:
         print("Dry run: no file was changed.", file=sys.stderr)
     batch_id = session.finish() if session is not None else None
-    if batch_id is not None and not args.json:
+    if batch_id is not None and written and not args.json:  # nothing written: nothing to undo
         print(f"batch {batch_id}: undo with `genre-desktop undo {batch_id}`", file=sys.stderr)
     return EXIT.OK if ok or not (files or errors) else EXIT.FAILED
+
+
+def _what(new: dict) -> str:
+    """'the genre Jazz', 'the BPM 120', 'the genre Jazz and the BPM 120'."""
+    parts = []
+    if GENRE in new:
+        parts.append(f"the genre {'; '.join(new[GENRE]) or '(none)'}")
+    if BPM in new:
+        parts.append(f"the BPM {new[BPM] or '(none)'}")
+    return " and ".join(parts)
 
 
 def _report_error(args, path: str, reason: str) -> None:

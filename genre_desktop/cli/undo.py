@@ -14,8 +14,8 @@ from genre_desktop.cli.common import (
     table,
     write_session,
 )
-from genre_desktop.core import journal
-from genre_desktop.core.records import BatchKind
+from genre_desktop.core import fields, journal
+from genre_desktop.core.records import GENRE, BatchKind
 from genre_desktop.core.session import restored
 from genre_desktop.errors import BusyError
 
@@ -101,7 +101,7 @@ def run_undo(args) -> int:
     when = dt.datetime.fromtimestamp(target.created_at).strftime("%Y-%m-%d %H:%M")
     ok = confirm(
         f"Undo batch {target.id} ({target.kind}, {when}, {_describe(target)}): give {n} file(s) "
-        "their previous genre back?",
+        "their previous tags back?",
         args.yes,
         "undoing",
     )
@@ -123,17 +123,15 @@ def run_undo(args) -> int:
     for r in results:
         ok = restored(r)
         n_restored += ok
+        what = fields.word(r.field)
         if args.json:
-            emit_json(
-                {
-                    "path": r.path,
-                    "status": "restored" if ok else r.state,
-                    "genres": r.new,
-                    "reason": r.reason,
-                }
-            )
+            rec = {"path": r.path, "field": r.field, "status": "restored" if ok else r.state}
+            rec.update({"genres": r.new} if r.field == GENRE else {"value": r.new})
+            emit_json({**rec, "reason": r.reason})
         elif ok:
-            print(f"{r.path}: restored {'; '.join(r.new) or '(no genre)'}")
+            value = "; ".join(r.new) if isinstance(r.new, list) else str(r.new or "")
+            prefix = "" if r.field == GENRE else f"{what} "
+            print(f"{r.path}: restored {prefix}{value or f'(no {what})'}")
         else:
             print(f"{r.path}: {r.state}: {r.reason}", file=sys.stderr)
     problems = len(results) - n_restored

@@ -120,6 +120,19 @@ def group(tracks: list[Track]) -> dict[str, list[Track]]:
     return out
 
 
+def release(track: Track, tracks: list[Track]) -> list[Track]:
+    """The tracks of `track`'s album as a person selects them: its pooled album (`group`),
+    else (a compilation, never pooled; an album of one) the tracks with the same album
+    tag in the same album folder (disc folders count as one). [] without either."""
+    for members in group(tracks).values():
+        if any(m is track or m.id == track.id for m in members):
+            return members
+    if not track.album.strip():
+        return []
+    where, name = _album_folder(track.path), _norm(track.album)
+    return [t for t in tracks if _norm(t.album) == name and _album_folder(t.path) == where]
+
+
 def _looks_like_album(members: list[Track]) -> bool:
     if len(members) < MIN_FOLDER_TRACKS:
         return False

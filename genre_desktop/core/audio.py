@@ -85,9 +85,12 @@ def sniff_file(path: str | os.PathLike[str]) -> str | None:
     return fmt
 
 
+CORRUPT = "cannot decode: file is corrupt or truncated"
+
+
 def _describe_av_error(exc: Exception) -> str:
-    if isinstance(exc, av.error.InvalidDataError):
-        return "not a readable audio file (invalid or corrupt data)"
+    if isinstance(exc, (av.error.InvalidDataError, av.error.EOFError)):
+        return CORRUPT
     if isinstance(exc, FileNotFoundError):
         return "file not found (moved or deleted?)"
     if isinstance(exc, IsADirectoryError):
@@ -165,7 +168,10 @@ class _Source:
         except av.error.EOFError:
             return
         except (av.error.FFmpegError, OSError) as exc:
-            raise DecodeError(f"decoding failed: {_describe_av_error(exc)}", self.path) from exc
+            why = _describe_av_error(exc)
+            raise DecodeError(
+                why if why == CORRUPT else f"decoding failed: {why}", self.path
+            ) from exc
 
     def read(self, start: float = 0.0, end: float | None = None) -> np.ndarray:
         """Mono samples at the source rate from `start` to `end` seconds (None: to the end)."""
@@ -174,7 +180,9 @@ class _Source:
             try:
                 self.container.seek(int(start / self.stream.time_base), stream=self.stream)
             except (av.error.FFmpegError, OverflowError) as exc:
-                raise DecodeError(f"cannot seek to {start:.1f} s: {exc}", self.path) from exc
+                # FFmpeg says EPERM ('Operation not permitted') when a damaged file has no
+                # frame to seek to: a corrupt file, not a permissions problem
+                raise DecodeError(f"{CORRUPT} (no audio at {start:.1f} s)", self.path) from exc
         chunks: list[np.ndarray] = []
         position = 0.0  # used only where frames carry no timestamps
         for t, mono in self.frames():
@@ -280,7 +288,7 @@ def load(
         end = None if duration is None else offset + duration
         x = src.read(offset, end)
         if len(x) == 0:
-            raise DecodeError("no audio could be decoded", path)
+            raise DecodeError(f"{CORRUPT} (no audio in it)", path)
         return _resample(x, src.sample_rate, sr)
 
 
@@ -297,7 +305,7 @@ def load_excerpts(
             x = src.read(start, start + length)
             out.append(_resample(x, src.sample_rate, sr))
     if not any(len(x) for x in out):
-        raise DecodeError("no audio could be decoded", path)
+        raise DecodeError(f"{CORRUPT} (no audio in it)", path)
     return out
 
 
@@ -316,7 +324,7 @@ def decode_native(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
                 arr = arr.T if frame.format.is_planar else arr.reshape(-1, ch)
                 chunks.append(arr)
         if not chunks:
-            raise DecodeError("no audio could be decoded", path)
+            raise DecodeError(f"{CORRUPT} (no audio in it)", path)
         return np.concatenate(chunks), src.sample_rate
 
 

@@ -5,9 +5,10 @@ Reading (`core.tags.read`), the library's stored track (`core.library`), the sca
 (`core.scan.read_track`) and the track table's columns (`ui.models`) all follow this table.
 A field the rest of the code does not use by name (BPM below) needs nothing but its row: it
 is read, stored (in the track's `extra` values), rescanned into old libraries and shown as
-a hideable column. Writing: `writable` fields have a writer in `core.tags.WRITERS`; the
-journal, the write session and the plan carry the field's name (genre is the only one the
-app writes today).
+a hideable column. Writing: a `writable` field is written by `core.tags.write(path, field,
+value)` (each tag family stores it by its key here), and the journal, the write session,
+undo, redo and the library's record carry the field's name; `core.plan` decides what is
+written (the genres, and BPM from the analysis' tempo estimate).
 """
 
 from __future__ import annotations
@@ -34,8 +35,13 @@ class Field:
     keys: dict[str, str]  # tag family (core.tags.FAMILIES) -> the key in that family
     kind: Kind = Kind.TEXT
     title: str = ""  # a generic column of the track table with this title ('' = none)
-    writable: bool = False  # the app may write it (a writer in core.tags.WRITERS)
+    writable: bool = False  # the app may write it (core.tags.write)
     shown: bool = False  # its column is shown by default (else in the header's menu)
+
+    @property
+    def word(self) -> str:
+        """How messages name it: 'genre', 'BPM'."""
+        return self.title or self.name.removesuffix("s").replace("_", " ")
 
     def empty(self) -> Any:
         return {
@@ -57,11 +63,19 @@ FIELDS: tuple[Field, ...] = (
     Field("disc_number", {"id3": "TPOS", "vorbis": "discnumber", "mp4": "disk"}, Kind.NUMBER),
     Field("year", {"id3": "TDRC", "vorbis": "date", "mp4": "\xa9day"}, Kind.YEAR),
     Field("compilation", {"id3": "TCMP", "vorbis": "compilation", "mp4": "cpil"}, Kind.FLAG),
-    # read-only, shown: one row, nothing else (the demonstration of issue #20)
-    Field("bpm", {"id3": "TBPM", "vorbis": "bpm", "mp4": "tmpo"}, Kind.NUMBER, "BPM", shown=True),
+    # one row read, stored and shown (issue #20); written from the tempo estimate (#30)
+    Field(
+        "bpm",
+        {"id3": "TBPM", "vorbis": "bpm", "mp4": "tmpo"},
+        Kind.NUMBER,
+        "BPM",
+        writable=True,
+        shown=True,
+    ),
 )
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
-GENRE = records.GENRE  # the field the app writes
+GENRE = records.GENRE  # the field the app writes from the genre model
+BPM = records.BPM  # the field written from the analysis' tempo estimate
 COLUMN_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.title)
 
 
@@ -88,3 +102,8 @@ def value(record: Any, name: str) -> Any:
 
 def values(record: Any) -> dict[str, Any]:
     return {f.name: value(record, f.name) for f in FIELDS}
+
+
+def word(name: str) -> str:
+    """How messages name a field ('genre', 'BPM')."""
+    return BY_NAME[name].word if name in BY_NAME else name

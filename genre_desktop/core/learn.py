@@ -13,13 +13,17 @@ on each track's cached stock analysis:
 2. a softmax correction on the stock log-probabilities, descriptive tags and embedding,
    strongly regularised towards (1).
 
-Our genres the owner has not used stay open, in our names. It then checks itself honestly:
+Our genres the owner has not used stay open, in our names, unless the owner's tagged songs
+say they call one otherwise (5 songs' worth of it by the stock model, or the songs of one
+of their words mostly sounding like it: 'Heavy Metal' closes 'Metal'). Junk tags ('Other')
+are no genre, by core.policy's one rule. It then checks itself honestly:
 agreement with the owner's tags on artists held out of the fit (grouped by the artist tag,
 else the folder), next to the stock model's agreement on the same songs (its names mapped
 to the owner's where they match). The learned model is used only where it beats the stock
 one, and always answering the owner's commonest genre, beyond chance (a sign test on the
 songs they disagree on); its temperature and its write threshold (>= 95% precision) come
-from that same check (`settings_for`).
+from that same check (`Learned.threshold`; `core.plan.threshold_of` decides when it applies:
+unless the person chose a threshold).
 
 `Learned` is a `core.plan.Judge`: the plan asks it to re-read each stock analysis.
 """
@@ -29,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -38,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from genre_desktop.config import Settings
+from genre_desktop.core import policy
 from genre_desktop.core.labels import display_name
 from genre_desktop.core.records import Analysis, Track
 
@@ -59,53 +62,9 @@ MAX_P = 0.05
 # few tagged songs from unlearning what the stock model knows (benchmarks/learn_sim.py)
 PRIOR_SONGS = 5.0
 STEPS = 150  # of the correction's Adam; 300 gave the same figures at twice the time
-JUNK = {
-    "",
-    "other",
-    "others",
-    "unknown",
-    "genre",
-    "misc",
-    "miscellaneous",
-    "none",
-    "n/a",
-    "na",
-    "undefined",
-    "unclassifiable",
-    "various",
-    "default",
-    "music",
-    "general",
-}
-_SPLIT = re.compile(r"\s*(?:;|/|\||,|\\\\|\x00)\s*")
-_ID3V1 = re.compile(r"^\(?(\d{1,3})\)?$")
-
-
-def key(name: str) -> str:
-    """One genre however it is spelled: 'Hip-Hop', 'hip hop', 'HipHop' -> 'hiphop'."""
-    return re.sub(r"[\s\-_.'&+]+", "", name.casefold())
-
-
-def normalise(raw: Iterable[str]) -> list[str]:
-    """A file's genre values -> its genres, cleaned: split 'Rock; Pop' / 'Rock/Pop', ID3v1
-    numbers ('(17)', '17') to names, spacing tidied, junk ('Other', 'Unknown', 'genre')
-    dropped, duplicates (in any spelling) once."""
-    from mutagen.id3 import TCON
-
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in raw:
-        for part in _SPLIT.split(str(value)):
-            part = " ".join(part.split())
-            m = _ID3V1.match(part)
-            if m:
-                names = [g for g in TCON(text=[f"({m.group(1)})"]).genres if g]
-                part = names[0] if names and not names[0].isdigit() else ""
-            if not part or part.casefold() in JUNK or key(part) in seen:
-                continue
-            seen.add(key(part))
-            out.append(part)
-    return out
+JUNK = policy.JUNK  # the one rule for what is no genre ('Other', 'Unknown'): core.policy
+key = policy.genre_key
+normalise = policy.owned_genres
 
 
 def group_of(t: Track) -> str:
@@ -530,12 +489,15 @@ def learn(
     y = np.array([keep.index(per_track[i]) for i in rows])
     # our genres the owner has not used stay open, in our names: unless enough of the
     # owner's tagged songs sound like one (by the stock model's count) and carry other
-    # words, which says the owner calls it something else ('Electronica' for Electronic)
+    # words, which says the owner calls it something else ('Electronica' for Electronic);
+    # or the songs of one word of the owner's mostly sound like it, however few they are
+    # (six 'Heavy Metal' songs the stock model hears as metal: no 'Metal' beside it)
+    owners = [c for c, k in enumerate(keep) if k not in ours]
     extra = []
     for j, lab in enumerate(stock_labels):
         if _ours(lab) in keep:
             continue
-        if s[:, j].sum() >= MIN_SONGS:
+        if s[:, j].sum() >= MIN_SONGS or any(s[y == c, j].mean() >= 0.5 for c in owners):
             report.renamed.append(display_name(lab))
         else:
             extra.append(display_name(lab))
@@ -641,12 +603,6 @@ def stale_tags(library: Any, model: Learned) -> bool:
 
 def save(library: Any, model: Learned | None) -> None:
     library.set_meta(META_KEY, model.to_json() if model is not None else None)
-
-
-def settings_for(settings: Settings, model: Learned | None) -> Settings:
-    """The settings a plan decides by: with the library's own model, the write threshold
-    its held-out check measured (95% precision) instead of the stock model's."""
-    return settings.updated(min_confidence=model.threshold) if model is not None else settings
 
 
 def learn_library(

@@ -25,6 +25,7 @@ from genre_desktop.core.records import (
     GENRE,
     Analysis,
     Batch,
+    BatchKind,
     BatchState,
     Change,
     ChangeState,
@@ -117,7 +118,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE tracks ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
-    # 4: the tempo the analysis estimates (core.tempo), cached with it; NULL in rows analysed
+    # 4: which model decided a change (stock, library), so a redo after an undo says it too
+    """
+    ALTER TABLE changes ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    """,
+    # 5: the tempo the analysis estimates (core.tempo), cached with it; NULL in rows analysed
     # before (they get one when next analysed: no re-analysis is forced for it)
     """
     ALTER TABLE analyses ADD COLUMN bpm REAL;
@@ -442,19 +447,35 @@ class Library:
         return {r[0] for r in rows}
 
     def written_paths(self) -> set[str]:
-        """Files whose genre this app wrote (and did not undo)."""
+        """Files whose genre this app wrote (and did not undo): the newest genre change that
+        reached a file decides; an undo's write restored the owner's genre, so a file whose
+        last write was an undo is the owner's again."""
         rows = self.db.execute(
-            "SELECT DISTINCT path FROM changes WHERE state=?", (ChangeState.WRITTEN,)
+            "SELECT c.path, c.state, b.kind FROM changes c JOIN batches b ON b.id = c.batch_id "
+            "WHERE c.field=? AND c.state IN (?, ?) ORDER BY c.id",
+            (GENRE, ChangeState.WRITTEN, ChangeState.UNDONE),
         )
-        return {r[0] for r in rows}
+        last: dict[str, bool] = {}
+        for path, state, kind in rows:
+            last[path] = state == ChangeState.WRITTEN and kind != BatchKind.UNDO
+        return {p for p, ours in last.items() if ours}
 
-    def plan_change(self, batch_id: int, path: str, old: Any, new: Any, field: str = GENRE) -> int:
+    def plan_change(
+        self,
+        batch_id: int,
+        path: str,
+        old: Any,
+        new: Any,
+        field: str = GENRE,
+        source: str = "",
+    ) -> int:
         """Recorded (and committed) before the file is touched, so undo knows the old value
-        even if the process dies mid-write. `field`: the tag field (core.fields)."""
+        even if the process dies mid-write. `field`: the tag field (core.fields); `source`:
+        which model decided the new value."""
         now = time.time()
         with self.transaction() as db:
             cur = db.execute(
-                "INSERT INTO changes(batch_id, path, field, old_value, new_value, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO changes(batch_id, path, field, old_value, new_value, state, created_at, updated_at, source) VALUES (?,?,?,?,?,?,?,?,?)",
                 (
                     batch_id,
                     path,
@@ -464,6 +485,7 @@ class Library:
                     ChangeState.PLANNED,
                     now,
                     now,
+                    source,
                 ),
             )
             return int(cur.lastrowid or 0)
@@ -578,6 +600,7 @@ def _change(r: sqlite3.Row) -> Change:
         r["size_after"],
         r["mtime_ns_after"],
         _field_name(r["field"]),
+        r["source"],
     )
 
 

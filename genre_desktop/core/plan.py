@@ -9,6 +9,10 @@ core imports `albums` or `policy` (a test holds this).
 Evidence: each row's genre comes from its analysis (the stock model). A `judge` (the
 library's own learned model, `core.learn`) may re-read that analysis in the owner's words;
 the plan then decides from what the judge says and records which model decided.
+
+Fields: `writes()` gives one request per field to write (core.fields): the genre as above,
+and, when the settings ask for it (`Settings.bpm`), the BPM from the analysis' tempo
+estimate, in whole numbers, keeping a BPM already in a file unless told to overwrite.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from genre_desktop.config import Settings
-from genre_desktop.core import albums, policy
+from genre_desktop.core import albums, fields, policy
 from genre_desktop.core.albums import Per, Verdict
 from genre_desktop.core.labels import GENRES, display_name
 from genre_desktop.core.policy import (
@@ -33,7 +37,7 @@ from genre_desktop.core.policy import (
     as_percent,
     percent,
 )
-from genre_desktop.core.records import LIBRARY, STOCK, Analysis, Track, WriteRequest
+from genre_desktop.core.records import BPM, GENRE, LIBRARY, STOCK, Analysis, Track, WriteRequest
 
 __all__ = [
     "FAILED",
@@ -47,14 +51,19 @@ __all__ = [
     "Plan",
     "Row",
     "Status",
+    "Threshold",
+    "ThresholdSource",
     "Verdict",
     "WriteRequest",
+    "BPM",
+    "GENRE",
     "LIBRARY",
     "STOCK",
     "as_percent",
     "percent",
     "plan_of",
     "row_record",
+    "threshold_of",
 ]
 
 
@@ -84,10 +93,45 @@ class Judge(Protocol):
     labels are the owner's words, and `name` spells any text in them."""
 
     labels: list[str]  # the genres it proposes, in the owner's words
+    threshold: float  # its write threshold, measured on held-out artists
 
     def __call__(self, track: Track, analysis: Analysis) -> Analysis: ...
 
     def name(self, text: str) -> str: ...
+
+
+class ThresholdSource(StrEnum):
+    YOURS = "yours"  # the person's: command line, config file, Settings dialog
+    LEARNED = "learned"  # the library's own model's, measured when it learned
+    CARD = "card"  # the stock model card's, measured out of fold
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The write threshold in force and where it comes from (what a window or command says)."""
+
+    value: float
+    source: ThresholdSource
+
+    def text(self) -> str:
+        """'91% (your setting)', '79% (learned from your tags)', '91% (the model's)'."""
+        why = {
+            ThresholdSource.YOURS: "your setting",
+            ThresholdSource.LEARNED: "learned from your tags",
+            ThresholdSource.CARD: "the model's measured threshold",
+        }[self.source]
+        return f"{percent(self.value)} ({why})"
+
+
+def threshold_of(settings: Settings, judge: Judge | None = None) -> Threshold:
+    """The one rule, for the window, retag and classify alike: the person's explicit choice
+    (command line, config file's min_confidence, the Settings dialog) wins; else the
+    library's learned model's measured threshold; else the card's (the default setting)."""
+    if settings.chose("min_confidence"):
+        return Threshold(settings.min_confidence, ThresholdSource.YOURS)
+    if judge is not None:
+        return Threshold(judge.threshold, ThresholdSource.LEARNED)
+    return Threshold(settings.min_confidence, ThresholdSource.CARD)
 
 
 class Outcomeish(Protocol):
@@ -194,8 +238,13 @@ class Plan:
         return Per(self.settings.per)
 
     @property
+    def threshold(self) -> Threshold:
+        """The write threshold in force and its source (`threshold_of`)."""
+        return threshold_of(self.settings, self.judge)
+
+    @property
     def min_confidence(self) -> float:
-        return self.settings.min_confidence
+        return self.threshold.value
 
     def configure(self, settings: Settings, judge: Judge | None | bool = False) -> set[int]:
         """New settings (and, unless judge is False, a new judge or None): every row is
@@ -297,22 +346,31 @@ class Plan:
                 changed.add(r.track.id)
         return changed
 
-    def written(self, track_id: int, track: Track | None = None) -> set[int]:
-        """A write landed: the file now holds the row's target (the choice is spent)."""
-        return self._file_changed(track_id, track, Status.WRITTEN, forget_choice=True)
+    def written(self, track_id: int, track: Track | None = None, field: str = GENRE) -> set[int]:
+        """A write landed: the file now holds the row's target (the choice is spent). Another
+        field than the genre (BPM) only refreshes the track."""
+        return self._file_changed(track_id, track, Status.WRITTEN, True, field)
 
-    def restored(self, track_id: int, track: Track | None = None) -> set[int]:
-        """An undo gave the file its old genre back: decided again from the analysis."""
-        return self._file_changed(track_id, track, Status.WAITING)
+    def restored(self, track_id: int, track: Track | None = None, field: str = GENRE) -> set[int]:
+        """An undo gave the file its old value back: decided again from the analysis."""
+        return self._file_changed(track_id, track, Status.WAITING, False, field)
 
     def _file_changed(
-        self, track_id: int, track: Track | None, status: Status, forget_choice: bool = False
+        self,
+        track_id: int,
+        track: Track | None,
+        status: Status,
+        forget_choice: bool = False,
+        field: str = GENRE,
     ) -> set[int]:
         row = self.rows.get(track_id)
         if row is None:
             return set()
         if track is not None:
             row.track = track
+        if field != GENRE:  # the genre's state is untouched by another field's write
+            self._decide(row)
+            return {track_id}
         if forget_choice:
             row.override = None
         row.status, row.error = status, None
@@ -325,6 +383,17 @@ class Plan:
         key = self._album_of.get(track_id)
         return [i for i in self._members.get(key, []) if i in self.rows] if key else []
 
+    def release_ids(self, track_id: int) -> list[int]:
+        """Select Album: the tracks of this one's album (core.albums.release: its pooled
+        album, else a compilation's tracks in its folder)."""
+        row = self.rows.get(track_id)
+        if row is None:
+            return []
+        pooled = self.album_ids(track_id)
+        if pooled:
+            return pooled
+        return [t.id for t in albums.release(row.track, [r.track for r in self.rows.values()])]
+
     def waiting_for_decision(self) -> int:
         """Analysed tracks kept only because the model is not sure enough, with no choice
         made by the person: what waits for them."""
@@ -332,29 +401,65 @@ class Plan:
             1 for r in self.rows.values() if r.status == Status.KEEP_UNSURE and r.override is None
         )
 
-    def writes(self, ids: Iterable[int] | None = None) -> list[WriteRequest]:
-        """The write requests of these rows (every row when None), in the order given."""
+    def writes(
+        self, ids: Iterable[int] | None = None, only: Iterable[str] | None = None
+    ) -> list[WriteRequest]:
+        """The write requests of these rows (every row when None), in the order given: per
+        row its genre, then its BPM (when the settings write BPM). `only`: these fields."""
+        wanted = set(only) if only is not None else {GENRE, BPM}
         rows = self.rows.values() if ids is None else (self.rows[i] for i in ids if i in self.rows)
         out = []
         for r in rows:
-            if not r.target:
-                continue
-            by_person = r.override is not None
-            conf = r.decision.confidence if r.decision and not by_person else 1.0
-            out.append(
-                WriteRequest(
-                    r.track.id,
-                    r.track.path,
-                    list(r.track.genres),
-                    list(r.target),
-                    (r.track.size, r.track.mtime_ns),
-                    conf,
-                    r.by_album,
-                    by_person,
-                    r.source,
+            if GENRE in wanted and r.target:
+                by_person = r.override is not None
+                conf = r.decision.confidence if r.decision and not by_person else 1.0
+                out.append(
+                    WriteRequest(
+                        r.track.id,
+                        r.track.path,
+                        list(r.track.genres),
+                        list(r.target),
+                        (r.track.size, r.track.mtime_ns),
+                        conf,
+                        r.by_album,
+                        by_person,
+                        r.source,
+                    )
                 )
-            )
+            bpm = self.bpm_target(r) if BPM in wanted else None
+            if bpm is not None:
+                out.append(
+                    WriteRequest(
+                        r.track.id,
+                        r.track.path,
+                        fields.value(r.track, BPM),
+                        bpm,
+                        (r.track.size, r.track.mtime_ns),
+                        0.0,  # an estimate: the tempo has no confidence of its own
+                        False,
+                        False,
+                        STOCK,  # from the stock analysis' audio, whatever judges the genre
+                        BPM,
+                    )
+                )
         return out
+
+    def bpm_target(self, row: Row) -> int | None:
+        """The BPM a write would put in the file (a whole number), or None: not asked
+        (`Settings.bpm` off), no estimate, or the file keeps the BPM it has."""
+        mode = self.settings.bpm
+        est = row.analysis.bpm if row.analysis is not None else None
+        if mode == "off" or est is None or row.status == Status.ERROR:
+            return None
+        new = int(round(est))
+        now = fields.value(row.track, BPM)
+        if new <= 0 or now == new or (now and mode == policy.Policy.KEEP):
+            return None
+        return new
+
+    def will_write(self, row: Row) -> bool:
+        """Whether `writes()` has anything for this row (its genre or another field)."""
+        return bool(row.target) or self.bpm_target(row) is not None
 
     def genres(self) -> list[str]:
         """Every proposed or file genre present (a genre filter's choices)."""

@@ -15,7 +15,7 @@ import numpy as np
 
 
 class ChangeState(StrEnum):
-    """One file's genre change in the journal."""
+    """One file's change of one field in the journal."""
 
     PLANNED = "planned"  # recorded (with the old value) before the file is touched
     WRITTEN = "written"
@@ -89,18 +89,21 @@ class Analysis:
 
 
 GENRE = "genres"  # the field the app writes (core.fields declares every field)
+BPM = "bpm"  # the field written from the tempo estimate
 STOCK = "stock"  # the shipped model decided
 LIBRARY = "library"  # the library's own learned model (core.learn) decided
 
 
 @dataclass(frozen=True)
 class WriteRequest:
-    """One file to write: what the write session needs, and why it was decided."""
+    """One field of one file to write: what the write session needs, and why it was
+    decided. `old` and `new` are the field's values as reading gives them (genres: a list
+    of strings; BPM: a whole number, 0 = none)."""
 
     track_id: int
     path: str
-    old: list[str]
-    new: list[str]
+    old: Any
+    new: Any
     expect: tuple[int, int] | None  # (size, mtime_ns) when read: changed since = not written
     confidence: float  # the confidence that decided (the album's when the album decided)
     by_album: bool
@@ -121,6 +124,7 @@ class Change:
     size_after: int | None
     mtime_ns_after: int | None
     field: str = GENRE  # the tag field changed (core.fields)
+    source: str = ""  # which model decided the value written ('' = not recorded)
 
 
 @dataclass

@@ -1,10 +1,10 @@
-"""The write session: the one way any front end writes genres (beets' ImportSession).
+"""The write session: the one way any front end writes tags (beets' ImportSession).
 
     with WriteSession(library, BatchKind.RETAG, resume_key=key) as session:
         for track in ...:
             if track.path in session.settled:     # done by an interrupted run of the same job
                 continue
-            result = session.write(track.path, new, expect=..., old=track.genres)
+            result = session.request(req)          # a core.plan write request (any field)
         session.finish()                          # the batch is complete
 
 It takes the library's write lock (a second writer waits `wait` seconds, then gets one
@@ -17,7 +17,9 @@ through the journal and settles the batch. `undo` restores a batch the same way.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from genre_desktop.core import journal
 from genre_desktop.core.journal import ChangeResult
@@ -25,6 +27,7 @@ from genre_desktop.core.library import Library
 from genre_desktop.core.lock import WriteLock
 from genre_desktop.core.records import (
     GENRE,
+    STOCK,
     Batch,
     BatchKind,
     BatchState,
@@ -61,6 +64,9 @@ class WriteSession:
         self.on_wait = on_wait
         self.batch_id: int | None = None
         self.settled: set[str] = set()  # paths the resumed batch already settled
+        # path -> (stat before, stat after) of this session's own writes: a second field of
+        # the same file expects the stat its scan saw, which the first write moved
+        self._moved: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}
         self.recovered = 0
         self._lock = WriteLock(lock_path(library))
         self._held = False
@@ -106,14 +112,19 @@ class WriteSession:
     def write(
         self,
         path: str,
-        new: list[str],
+        new: Any,
         *,
         expect: tuple[int, int] | None = None,
-        old: list[str] | None = None,
+        old: Any = None,
         field: str = GENRE,
+        source: str = "",
+        track_id: int | None = None,
     ) -> ChangeResult:
         """Write one file's field (the genres by default) through the journal; never raises
         for a bad file."""
+        moved = self._moved.get(path)
+        if expect is not None and moved is not None and tuple(expect) == moved[0]:
+            expect = moved[1]  # changed since the scan by this session alone
         result = journal.apply_change(
             self.library,
             self._batch(),
@@ -123,13 +134,25 @@ class WriteSession:
             id3_version=self.id3_version,
             old=old,
             field=field,
+            source=source,
+            track_id=track_id,
         )
+        if expect is not None and result.stat is not None:
+            self._moved[path] = (moved[0] if moved else tuple(expect), result.stat)  # type: ignore[assignment]
         self.settled.add(path)
         return result
 
     def request(self, req: WriteRequest) -> ChangeResult:
-        """Write one request of a plan (core.plan.Plan.writes)."""
-        return self.write(req.path, req.new, expect=req.expect, old=req.old, field=req.field)
+        """Write one request of a plan (core.plan.Plan.writes, or `redo_requests`)."""
+        return self.write(
+            req.path,
+            req.new,
+            expect=req.expect,
+            old=req.old,
+            field=req.field,
+            source=req.source,
+            track_id=req.track_id or None,
+        )
 
     def finish(self) -> int | None:
         """The job is complete: close its batch (also an interrupted one that had nothing
@@ -140,7 +163,7 @@ class WriteSession:
 
     # -- undo ----------------------------------------------------------------------------
     def undo(self, batch_id: int | None = None) -> tuple[Batch | None, list[ChangeResult]]:
-        """Restore the genres a batch wrote (default: the newest not undone yet). Returns
+        """Restore the values a batch wrote (default: the newest not undone yet). Returns
         (the batch undone, or None when there is nothing to undo; the results)."""
         if not self._held:
             raise RuntimeError("a WriteSession writes only inside `with`")
@@ -157,5 +180,27 @@ class WriteSession:
 
 
 def restored(result: ChangeResult) -> bool:
-    """An undo result that leaves the file with its old genre (written now, or already)."""
+    """An undo result that leaves the file with its old value (written now, or already)."""
     return result.state == ChangeState.WRITTEN or result.already
+
+
+def redo_requests(results: Iterable[ChangeResult]) -> list[WriteRequest]:
+    """What an undo took back, as the write requests that put it back: the same track,
+    field and deciding model; written only where the file still reads as the undo left
+    it (`old`), so a file changed since is reported, not overwritten."""
+    return [
+        WriteRequest(
+            r.track_id or 0,
+            r.path,
+            r.new,  # the file holds what the undo restored
+            r.old,  # the value the undone batch had written
+            None,
+            1.0,
+            False,
+            True,  # asked for again by the person
+            r.source or STOCK,
+            r.field,
+        )
+        for r in results
+        if restored(r)
+    ]

@@ -1,5 +1,10 @@
 """Read and write tags with mutagen, one field table for every format, and a crash-safe
-genre write that never touches the audio.
+write of any writable field (core.fields: the genres, BPM) that never touches the audio.
+
+`write(path, field, value)` is the one write: each tag family stores a field its own way
+(`TagFamily.set`, as mediafile's StorageStyle per family) and says how it reads back
+(`TagFamily.expected`); a field's value is what reading it gives (genres: a list of
+strings; BPM: a whole number, 0 = none, so writing 0 removes it).
 
 The write: copy the file beside itself, change the copy's tags, flush it, verify it (tags
 read back, audio packets byte-identical), then atomically rename it over the original.
@@ -12,7 +17,6 @@ import contextlib
 import functools
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +24,7 @@ from typing import Any
 import mutagen
 from mutagen.aiff import AIFF
 from mutagen.flac import FLAC
-from mutagen.id3 import ID3, TCON
+from mutagen.id3 import ID3, TCON, Frames
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
@@ -36,14 +40,33 @@ TMP_SUFFIX = ".gdtmp"
 
 
 def _number(text: str) -> int:
-    """'3', '3/12', '03' -> 3; anything else -> 0."""
+    """'3', '3/12', '03' -> 3; '120.4' -> 120 (a BPM some taggers write with decimals);
+    anything else -> 0."""
     head = str(text).split("/")[0].strip()
-    return int(head) if head.isdigit() else 0
+    if head.isdigit():
+        return int(head)
+    try:
+        return max(0, int(round(float(head))))
+    except (ValueError, OverflowError):
+        return 0
+
+
+def _texts(f: fields.Field, value: Any) -> list[str]:
+    """A field's value as the text values a tag holds ([] = the field is removed)."""
+    if f.kind == fields.Kind.LIST:
+        return [str(v) for v in value if str(v)]
+    if f.kind == fields.Kind.NUMBER:
+        n = int(round(float(value or 0)))
+        return [str(n)] if n > 0 else []
+    if f.kind == fields.Kind.FLAG:
+        return ["1"] if value else []
+    return [str(value)] if value else []
 
 
 class TagFamily:
     """One way of storing tags (as Picard's formats/ and mediafile's StorageStyles): the
-    keys of every field we read or write, and how genres are set and saved."""
+    keys of every field we read or write, how a field is set and saved, and how a written
+    value reads back."""
 
     name = ""
 
@@ -78,19 +101,31 @@ class TagFamily:
         values = self.text(tags, field)
         return bool(values) and values[0].strip().lower() in ("1", "true", "yes")
 
-    def set_genres(self, tags: Any, genres: list[str]) -> None:
-        key = self.keys["genres"]
+    def set(self, tags: Any, field: str, value: Any) -> None:
+        """Replace a field's value (an empty value removes the field)."""
+        key = self.keys[field]
         if key in tags:
             del tags[key]
-        if genres:
-            tags[key] = list(genres)
+        texts = _texts(fields.BY_NAME[field], value)
+        if texts:
+            tags[key] = texts
 
     def save(self, f: mutagen.FileType, path: str, id3_version: int) -> None:
         f.save(path)
 
-    def expected_genres(self, genres: list[str], id3_version: int) -> list[str]:
-        """How `genres` read back after a write."""
-        return list(genres)
+    def expected(self, field: str, value: Any, id3_version: int) -> Any:
+        """How `value` reads back after a write of `field` (as `value()` reads it)."""
+        f = fields.BY_NAME[field]
+        texts = _texts(f, value)
+        if f.kind == fields.Kind.LIST:
+            return texts
+        if f.kind == fields.Kind.NUMBER:
+            return _number(texts[0]) if texts else 0
+        if f.kind == fields.Kind.FLAG:
+            return bool(texts)
+        if f.kind == fields.Kind.YEAR:
+            return (texts or [""])[0][:4]
+        return "; ".join(texts)
 
 
 class ID3Tags(TagFamily):
@@ -104,11 +139,13 @@ class ID3Tags(TagFamily):
             return [g for g in frame.genres if g]  # resolves ID3v1 numeric '(17)' style
         return [str(t) for t in frame.text if str(t)]
 
-    def set_genres(self, tags: Any, genres: list[str]) -> None:
-        tags.delall("TCON")
-        if genres:
-            # v2.4 keeps the list (null-separated); v2.3 save joins with ID3V23_SEPARATOR
-            tags.add(TCON(encoding=3, text=list(genres)))
+    def set(self, tags: Any, field: str, value: Any) -> None:
+        key = self.keys[field]
+        tags.delall(key)
+        texts = _texts(fields.BY_NAME[field], value)
+        if texts:
+            # v2.4 keeps a list (null-separated); v2.3 save joins with ID3V23_SEPARATOR
+            tags.add(Frames[key](encoding=3, text=texts))
 
     def save(self, f: mutagen.FileType, path: str, id3_version: int) -> None:
         kwargs: dict[str, Any] = {"v2_version": id3_version}
@@ -120,10 +157,11 @@ class ID3Tags(TagFamily):
         else:
             f.save(path, **kwargs)
 
-    def expected_genres(self, genres: list[str], id3_version: int) -> list[str]:
-        if id3_version == 3 and len(genres) > 1:
-            return [ID3V23_SEPARATOR.join(genres)]
-        return list(genres)
+    def expected(self, field: str, value: Any, id3_version: int) -> Any:
+        want = super().expected(field, value, id3_version)
+        if isinstance(want, list) and id3_version == 3 and len(want) > 1:
+            return [ID3V23_SEPARATOR.join(want)]  # v2.3 has no multi-value frames
+        return want
 
 
 class VorbisTags(TagFamily):
@@ -147,12 +185,24 @@ class MP4Tags(TagFamily):
             values = [g for g in TCON(text=[f"({int(tags['gnre'][0]) - 1})"]).genres if g]
         return values
 
-    def set_genres(self, tags: Any, genres: list[str]) -> None:
-        for key in ("\xa9gen", "gnre"):  # one genre field, no stale numeric one
-            if key in tags:
-                del tags[key]
-        if genres:
-            tags["\xa9gen"] = list(genres)
+    def set(self, tags: Any, field: str, value: Any) -> None:
+        key = self.keys[field]
+        stale = ("gnre",) if field == fields.GENRE else ()  # no stale numeric iTunes genre
+        for k in (key, *stale):
+            if k in tags:
+                del tags[k]
+        f = fields.BY_NAME[field]
+        texts = _texts(f, value)
+        if not texts:
+            return
+        if key in ("trkn", "disk"):
+            tags[key] = [(_number(texts[0]), 0)]
+        elif f.kind == fields.Kind.NUMBER:  # tmpo: an integer atom
+            tags[key] = [_number(texts[0])]
+        elif f.kind == fields.Kind.FLAG:
+            tags[key] = True
+        else:
+            tags[key] = texts
 
 
 FAMILIES: dict[str, TagFamily] = {fam.name: fam for fam in (ID3Tags(), VorbisTags(), MP4Tags())}
@@ -275,17 +325,23 @@ def remove_stale_temps(path: Path) -> None:
             stale.unlink()
 
 
-def write_genres(
+def write(
     path: str | os.PathLike[str],
-    genres: list[str],
+    field: str,
+    value: Any,
     *,
     expect: tuple[int, int] | None = None,
     id3_version: int = 4,
+    before: TrackTags | None = None,
 ) -> tuple[int, int]:
-    """Replace the file's genre(s) with `genres` ([] removes the genre). Everything else in
-    the file stays as it was. `expect` = (size, mtime_ns) seen at scan time: a file changed
-    since is refused. Returns the new (size, mtime_ns). Raises TagWriteError, file unchanged.
+    """Replace one writable field of the file (core.fields) with `value` (an empty value
+    removes it). Everything else in the file stays as it was. `expect` = (size, mtime_ns)
+    seen at scan time: a file changed since is refused. `before`: the file's tags as the
+    caller just read them (the journal does), so they are not read again. Returns the new
+    (size, mtime_ns). Raises TagWriteError, file unchanged; ValueError for a field the app
+    does not write.
     """
+    writable(field)
     p = Path(path)
     try:
         st = p.stat()
@@ -305,7 +361,7 @@ def write_genres(
         )
 
     try:
-        before_tags = read(p)
+        before_tags = before if before is not None else read(p)
         before_audio = audio.payload_digest(p)
     except (TagReadError, UnsupportedFormatError, DecodeError) as exc:
         raise TagWriteError(f"cannot write tags: {exc.reason}", p) from exc
@@ -321,10 +377,10 @@ def write_genres(
         if f.tags is None:
             f.add_tags()
         fam = _family(f)
-        fam.set_genres(f.tags, genres)
+        fam.set(f.tags, field, value)
         fam.save(f, str(tmp), id3_version)
         atomic.sync_file(tmp)  # F_FULLFSYNC on macOS
-        _verify(tmp, p, before_tags, before_audio, genres, id3_version)
+        _verify(tmp, p, before_tags, before_audio, field, value, id3_version)
         if _stat_sig(p.stat()) != _stat_sig(st):
             raise TagWriteError("file changed by another program during the write", p)
         atomic.replace(tmp, p)  # retried while Windows reports the file in use
@@ -350,38 +406,38 @@ def write_genres(
     return _stat_sig(p.stat())
 
 
+def write_genres(
+    path: str | os.PathLike[str],
+    genres: list[str],
+    *,
+    expect: tuple[int, int] | None = None,
+    id3_version: int = 4,
+) -> tuple[int, int]:
+    """`write(path, "genres", genres)`: replace the file's genre(s) ([] removes them)."""
+    return write(path, fields.GENRE, genres, expect=expect, id3_version=id3_version)
+
+
 def family_of(fmt: str) -> TagFamily:
     """The tag family of one of our format names ('mp3', 'flac', ...)."""
     return next(fam for f, fam in KINDS.values() if f == fmt)
 
 
+def writable(field_name: str) -> fields.Field:
+    """The declaration of a field the app writes; ValueError for any other."""
+    f = fields.BY_NAME.get(field_name)
+    if f is None or not f.writable or any(fam not in f.keys for fam in FAMILIES):
+        raise ValueError(f"the app does not write the {field_name!r} field")
+    return f
+
+
+def expected(field_name: str, value: Any, fam: TagFamily, id3_version: int) -> Any:
+    """How `value` of a field reads back after a write (ID3v2.3 holds one joined value)."""
+    return fam.expected(field_name, value, id3_version)
+
+
 def reads_as_written(now: Any, values: Any, fam: TagFamily, field_name: str = fields.GENRE) -> bool:
     """Whether a file's field reads as a write of `values` leaves it, in either ID3 version."""
-    w = writer(field_name)
-    return now in (w.expected(values, fam, 4), w.expected(values, fam, 3))
-
-
-def expected_genres(genres: list[str], fam: TagFamily, id3_version: int) -> list[str]:
-    """How `genres` read back after a write: ID3v2.3 holds one joined value."""
-    return fam.expected_genres(genres, id3_version)
-
-
-@dataclass(frozen=True)
-class Writer:
-    """How one writable field (core.fields) is written and how it reads back."""
-
-    write: Callable[..., tuple[int, int]]  # (path, values, *, expect, id3_version) -> stat
-    expected: Callable[[Any, TagFamily, int], Any]  # (values, family, id3 version) -> read back
-
-
-WRITERS: dict[str, Writer] = {fields.GENRE: Writer(write_genres, expected_genres)}
-
-
-def writer(field_name: str) -> Writer:
-    """The writer of a field; ValueError for a field the app does not write."""
-    if field_name not in WRITERS or not fields.BY_NAME[field_name].writable:
-        raise ValueError(f"the app does not write the {field_name!r} field")
-    return WRITERS[field_name]
+    return now in (fam.expected(field_name, values, 4), fam.expected(field_name, values, 3))
 
 
 def _verify(
@@ -389,17 +445,26 @@ def _verify(
     original: Path,
     before: TrackTags,
     before_audio: str,
-    genres: list[str],
+    field_name: str,
+    value: Any,
     id3_version: int,
 ) -> None:
     after = read(tmp)
-    want = expected_genres(genres, family_of(after.format), id3_version)
-    if after.genres != want:
+    fam = family_of(after.format)
+    want = fam.expected(field_name, value, id3_version)
+    got = fields.value(after, field_name)
+    if got != want:
+        what = fields.BY_NAME[field_name].word
         raise TagWriteError(
-            f"verification failed: genre reads back as {after.genres!r}, not {want!r}", original
+            f"verification failed: {what} reads back as {got!r}, not {want!r}", original
         )
     for name in ("title", "artist", "album"):
-        if getattr(after, name) != getattr(before, name):
+        if name != field_name and getattr(after, name) != getattr(before, name):
             raise TagWriteError(f"verification failed: {name} changed", original)
+    # writing another field leaves the genre as it was (an ID3v2.3 save joins a list)
+    if field_name != fields.GENRE and not reads_as_written(
+        after.genres, before.genres, fam, fields.GENRE
+    ):
+        raise TagWriteError("verification failed: genre changed", original)
     if audio.payload_digest(tmp) != before_audio:
         raise TagWriteError("verification failed: the audio data would change", original)

@@ -68,9 +68,21 @@ class ColumnFitter(QObject):
             header.setSectionResizeMode(col, mode)
             if col != COL_TITLE:
                 header.resizeSection(col, self.width[col])
+        # the ✎ of a person's choice may come from a fallback font wider than measured
+        self.width[COL_PREDICTED] += 12
         self.fixed = set(COMPACT)  # sized by their content, not by the window
+        # the widths the yielding is decided by: a genre column widened for the owner's
+        # longer words ('Singer-Songwriter') gives that width back before any column yields
+        self.least = dict(self.width)
         self.person_hidden: set[int] = set(DEFAULT_HIDDEN)  # the column menu's choices
         self.person_shown: set[int] = set()
+        # the columns in sight when the person last chose from the menu: none of them gives
+        # way for the one they added (a choice wins over the automatic hiding, always)
+        self.person_kept: set[int] = set()
+        # the widest text each column shows now (sampled rows): a data column is no wider
+        # than its content ('Status' of short states), a text column asks for its content
+        # ('Ariana Grande' whole) before the title takes the rest
+        self.content: dict[int, int] = {}
         self.empty: set[int] = set()
         self._menu: QMenu | None = None
         view.viewport().installEventFilter(self)
@@ -87,23 +99,52 @@ class ColumnFitter(QObject):
         )
         header = self.view.horizontalHeader()
         for col, text in ((COL_PREDICTED, f"✎ {longest}"), (COL_ALBUM_GENRE, f"{longest} 100%")):
-            self.width[col] = fm.horizontalAdvance(text) + 18
+            self.width[col] = max(self.least[col], fm.horizontalAdvance(text) + 18)
             header.resizeSection(col, self.width[col])
         self.fit()
 
     def show_column(self, col: int, on: bool) -> None:
-        """The person's choice from the column menu (kept across restarts)."""
+        """The person's choice from the column menu (kept across restarts): it wins over
+        the automatic hiding, and the columns they see stay (a narrow window scrolls
+        sideways rather than hide what they chose)."""
+        header = self.view.horizontalHeader()
+        self.person_kept = {c for c in range(len(COLUMNS)) if not header.isSectionHidden(c)}
         if on:
             self.person_hidden.discard(col)
             self.person_shown.add(col)  # asked for: shown even while empty
+            self.person_kept.add(col)
         else:
             self.person_hidden.add(col)
             self.person_shown.discard(col)
+            self.person_kept.discard(col)
         self.fit()
 
     def set_empty(self, empty: set[int]) -> None:
         self.empty = empty
+        self.measure()
         self.fit()
+
+    SAMPLE = 300  # rows measured: enough for the columns' widths, cheap for a big library
+
+    def measure(self) -> None:
+        """The width of what each column shows, over the first rows (and their headers)."""
+        model = self.view.model()
+        fm = self.view.fontMetrics()
+        n = min(model.rowCount(), self.SAMPLE)
+        header = self.view.horizontalHeader().fontMetrics()
+        content = {}
+        for col in range(len(COLUMNS)):
+            texts = {str(model.index(r, col).data() or "") for r in range(n)}
+            widest = max((fm.horizontalAdvance(t) for t in texts), default=0)
+            content[col] = max(widest, header.horizontalAdvance(COLUMNS[col]) + 12) + 18
+        content[COL_PREDICTED] += 12  # the ✎, as above
+        self.content = content
+
+    def _need(self, col: int) -> int:
+        """What a data column needs: its content, at most its full width."""
+        if col in self.content and col in self.fixed:
+            return min(self.least[col], self.content[col])
+        return self.least[col]
 
     def fit(self) -> None:
         header = self.view.horizontalHeader()
@@ -113,21 +154,52 @@ class ColumnFitter(QObject):
             if c not in self.person_hidden and (c not in self.empty or c in self.person_shown)
         ]
         room = self.view.viewport().width()
+        chosen = self.person_shown | self.person_kept
         for col in YIELD_ORDER:
-            if sum(self.width[c] for c in want) <= room:
+            if sum(self._need(c) for c in want) <= room:
                 break
-            if col in want:
+            if col in want and col not in chosen:
                 want.remove(col)
         for col in range(len(COLUMNS)):
             hidden = col not in want
             if header.isSectionHidden(col) != hidden:
                 header.setSectionHidden(col, hidden)
-        # the free width is shared: two parts for the title, one for each other text column
+        # a widened genre column takes what is spare, up to its width
+        spare = max(0, room - sum(self._need(c) for c in want))
+        widths = {}
+        for col in want:
+            if col in self.fixed:
+                full = min(self.width[col], self.content.get(col, self.width[col]))
+                extra = max(0, min(full - self._need(col), spare))
+                spare -= extra
+                widths[col] = self._need(col) + extra
+                header.resizeSection(col, widths[col])
+        # the free width is shared: each text column gets what its content asks for where
+        # there is room, else the same level as the others, the title twice that
         text = [c for c in want if c != COL_TITLE and c not in self.fixed]
-        free = room - sum(self.width[c] for c in want if c in self.fixed)
-        share = free // (2 + len(text)) if text else 0
+        free = room - sum(widths.values())
+        asks = {c: max(self.width[c], self.content.get(c, self.width[c])) for c in text}
+        # the title stretches over what is left; it asks only for its content here
+        title_asks = self.content.get(COL_TITLE, self.width[COL_TITLE])
+        level = 0
+        step = 8
+        while text and level < max(asks.values()):
+            nxt = level + step
+            used = sum(min(asks[c], nxt) for c in text) + min(title_asks, 2 * nxt)
+            if used > free:
+                break
+            level = nxt
         for col in text:
-            header.resizeSection(col, max(self.width[col], share))
+            header.resizeSection(col, max(self.width[col], min(asks[col], level)))
+        # the columns the person chose do not fit: the title keeps a readable width and the
+        # table scrolls sideways, rather than squeezing the title to nothing
+        others = sum(header.sectionSize(c) for c in want if c != COL_TITLE)
+        crowded = others + self.width[COL_TITLE] > room
+        mode = QHeaderView.ResizeMode.Interactive if crowded else QHeaderView.ResizeMode.Stretch
+        if header.sectionResizeMode(COL_TITLE) != mode:
+            header.setSectionResizeMode(COL_TITLE, mode)
+        if crowded:
+            header.resizeSection(COL_TITLE, self.width[COL_TITLE])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:

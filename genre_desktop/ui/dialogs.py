@@ -6,6 +6,7 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,7 +29,15 @@ from PySide6.QtWidgets import (
 
 from genre_desktop import APP_NAME, __version__
 from genre_desktop.config import Settings
-from genre_desktop.core.plan import WriteRequest, percent
+from genre_desktop.core.fields import word
+from genre_desktop.core.plan import GENRE, Threshold, WriteRequest, percent
+
+
+def value_text(value: object) -> str:
+    """A field's value in a cell: a list joined, a BPM as is, nothing as '(none)'."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or "(none)"
+    return str(value) if value not in (0, "", None, False) else "(none)"
 
 
 def relative_names(paths: list[str]) -> list[str]:
@@ -43,8 +52,8 @@ def relative_names(paths: list[str]) -> list[str]:
 
 
 class ApplyDialog(QDialog):
-    """Lists every change before anything is written, one checkbox a file, and says which
-    files are kept as they are and why."""
+    """Lists every change before anything is written, one checkbox a change (a file's
+    genre, its BPM), and says which files are kept as they are and why."""
 
     def __init__(
         self,
@@ -53,35 +62,42 @@ class ApplyDialog(QDialog):
         kept: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Apply genres")
+        self.fields = [c.field for c in changes]
+        what = sorted({word(f) for f in self.fields}, key=lambda w: w != "genre") or ["genre"]
+        self.setWindowTitle("Apply " + " and ".join(w if w.isupper() else w + "s" for w in what))
         self.resize(820, 460)
         layout = QVBoxLayout(self)
         kept = kept or []
         n = len(changes)
+        only = " and ".join(what)
         self.intro = QLabel(
-            "Tick the files to write. Only the genre tag changes; Undo (Ctrl+Z) restores "
-            "each file's previous genre."
+            f"Tick the changes to write. Only the {only} tag{'s' if len(what) > 1 else ''} "
+            f"change; Undo (Ctrl+Z) restores each file's previous {only}."
             + (f" {len(kept)} other file(s) are kept as they are." if kept else "")
         )
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         names = relative_names([c.path for c in changes] + [k[0] for k in kept])
-        table = QTableWidget(n, 4)
-        table.setHorizontalHeaderLabels(["File", "Now", "Will be", "Confidence"])
+        table = QTableWidget(n, 5)
+        table.setHorizontalHeaderLabels(["File", "Tag", "Now", "Will be", "Confidence"])
         for i, c in enumerate(changes):
             item = QTableWidgetItem(names[i])
             item.setToolTip(c.path)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             table.setItem(i, 0, item)
-            table.setItem(i, 1, QTableWidgetItem("; ".join(c.old) or "(none)"))
-            table.setItem(i, 2, QTableWidgetItem("; ".join(c.new) or "(none)"))
+            tag = word(c.field)
+            table.setItem(i, 1, QTableWidgetItem(tag if tag.isupper() else tag.capitalize()))
+            table.setItem(i, 2, QTableWidgetItem(value_text(c.old)))
+            table.setItem(i, 3, QTableWidgetItem(value_text(c.new)))
             why = (
                 "your choice"
                 if c.by_person
+                else "estimate"
+                if c.field != GENRE
                 else ("album " if c.by_album else "") + percent(c.confidence)
             )
-            table.setItem(i, 3, QTableWidgetItem(why))
+            table.setItem(i, 4, QTableWidgetItem(why))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
@@ -100,8 +116,9 @@ class ApplyDialog(QDialog):
             self.kept_table.setItem(i, 1, reason)
         self.kept_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.kept_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.kept_table.setWordWrap(True)
-        self.kept_table.resizeRowsToContents()
+        # one line a file, as in the other tab: even rows; a long reason is elided and its
+        # tooltip holds it whole
+        self.kept_table.setWordWrap(False)
         self.kept_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.kept_table.verticalHeader().setVisible(False)
         tabs.addTab(self.kept_table, f"Kept as they are ({len(kept)})")
@@ -138,13 +155,24 @@ class ApplyDialog(QDialog):
         ]
 
     def _update_button(self) -> None:
-        k = len(self.chosen())
-        self.ok.setText(f"Write {k} genre{'s' if k != 1 else ''}")
+        chosen = self.chosen()
+        k = len(chosen)
+        noun = "genre" if all(self.fields[i] == GENRE for i in chosen) else "change"
+        self.ok.setText(f"Write {k} {noun}{'s' if k != 1 else ''}")
         self.ok.setEnabled(k > 0)
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, data_dir: str, parent: QWidget | None = None) -> None:
+    """The settings; the threshold shown is the one in force (`core.plan.threshold_of`)
+    with where it comes from, and it becomes the person's own only when changed here."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: str,
+        parent: QWidget | None = None,
+        threshold: Threshold | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         form = QFormLayout(self)
@@ -155,8 +183,15 @@ class SettingsDialog(QDialog):
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(0, 100)
         self.threshold.setSuffix(" %")
-        self.threshold.setValue(settings.min_confidence * 100)
+        shown = threshold.value if threshold is not None else settings.min_confidence
+        self.threshold.setValue(shown * 100)
+        self._shown = round(self.threshold.value() / 100, 4)
         self.threshold.setToolTip("Predictions less sure than this are not written")
+        self.threshold_source = QLabel(threshold.text() if threshold is not None else "")
+        self.threshold_source.setToolTip(
+            "In force: your own setting, else the threshold learned from your tags, else "
+            "the genre model's measured one"
+        )
         self.per = QComboBox()
         self.per.addItem("The album's tracks together", "album")
         self.per.addItem("Each track alone", "track")
@@ -164,6 +199,14 @@ class SettingsDialog(QDialog):
         self.per.setToolTip(
             "Album: the genre pooled over an album's tracks decides (more accurate); "
             "compilations are never pooled"
+        )
+        self.bpm = QComboBox()
+        self.bpm.addItem("Don't write BPM", "off")
+        self.bpm.addItem("Write the estimate where a file has no BPM", "keep")
+        self.bpm.addItem("Write the estimate, replacing any BPM", "overwrite")
+        self.bpm.setCurrentIndex(max(0, self.bpm.findData(settings.bpm)))
+        self.bpm.setToolTip(
+            "Apply writes each track's tempo estimate (a whole number) beside its genre"
         )
         self.id3 = QComboBox()
         self.id3.addItem("ID3v2.4 (recommended)", 4)
@@ -177,7 +220,10 @@ class SettingsDialog(QDialog):
         data.setReadOnly(True)
         form.addRow("Existing genres:", self.policy)
         form.addRow("Minimum confidence:", self.threshold)
+        if threshold is not None:
+            form.addRow("", self.threshold_source)
         form.addRow("Genre from:", self.per)
+        form.addRow("BPM estimates:", self.bpm)
         form.addRow("MP3/WAV/AIFF tags:", self.id3)
         form.addRow("Analysis workers:", self.jobs)
         data.setToolTip("Where the analysis cache and the tag-change journal are kept")
@@ -193,9 +239,13 @@ class SettingsDialog(QDialog):
     def settings(self) -> Settings:
         return self._base.updated(
             policy=self.policy.currentData(),
-            min_confidence=round(self.threshold.value() / 100, 4),
+            # changed here: the person's own; else whatever rule put it in force stays
+            min_confidence=new
+            if (new := round(self.threshold.value() / 100, 4)) != self._shown
+            else None,
             id3_version=self.id3.currentData(),
             per=self.per.currentData(),
+            bpm=self.bpm.currentData(),
             jobs=self.jobs.value(),
         )
 
@@ -246,3 +296,20 @@ def about(parent: QWidget, model_version: str, accuracy: float | None) -> None:
         f"<p>Genre model {model_version}<br>Accuracy on unseen artists (cross-validation): {acc}</p>"
         "<p>Pretrained layers: musicnn (ISC licence, Music Technology Group, UPF).</p>",
     )
+
+
+def quit_question(parent: QWidget, n: int) -> tuple[QMessageBox, QAbstractButton]:
+    """Quit with genres chosen for n tracks and not written: the question, and its button
+    that quits anyway (Cancel is the default)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Quit",
+        f"You chose a genre for {n} track{'s' if n != 1 else ''} that "
+        f"{'are' if n != 1 else 'is'} not written yet. Choices are not kept after you quit.",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    quit_button = box.button(QMessageBox.StandardButton.Discard)
+    quit_button.setText("Quit without writing")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box, quit_button

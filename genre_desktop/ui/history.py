@@ -1,87 +1,127 @@
-"""Undo and Redo of the writes: the batch the person was asked about is the batch undone (by
-id, even if another writer finished a newer one meanwhile), and what an undo took back can
-be written again."""
+"""Writes, Undo and Redo: the window's requests written on the write thread, and what came
+back applied to the rows as it is (each result carries its track id, field, old and new
+values and the file's fresh stat, and the job read the written tracks on its thread: no
+library query here). The batch the person was asked about is the batch undone (by id, even
+if another writer finished a newer one meanwhile), and what an undo took back can be
+written again: the requests `core.session.redo_requests` makes of the undo's results (the
+same track, field and deciding model; a redone BPM is written as a BPM)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
 from genre_desktop.core import journal
-from genre_desktop.core.records import BatchKind, WriteRequest
-from genre_desktop.core.session import restored
+from genre_desktop.core.records import BatchKind, ChangeState, WriteRequest
+from genre_desktop.core.session import redo_requests, restored
 from genre_desktop.ui import tasks
-
-if TYPE_CHECKING:
-    from genre_desktop.ui.mainwindow import MainWindow
+from genre_desktop.ui.host import Host
+from genre_desktop.ui.models import ERROR
 
 
 class History:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(self, host: Host) -> None:
+        self.host = host
         self._redo: list[WriteRequest] = []  # what the last undo took back
 
-    def undo(self) -> None:
-        """Ask, then restore the genres of the last Apply (or batch command)."""
-        w = self.window
+    def write(self, jobs: list[WriteRequest]) -> None:
+        """Write without asking (the Apply dialog already did); results land on the rows."""
+        h = self.host
+        h.act["apply"].setEnabled(False)
+        h.say(f"Writing {len(jobs)} tag(s)…")
+        h.writer.submit(
+            tasks.apply_changes(jobs, h.settings.id3_version), self._written, self._failed
+        )
 
-        target = journal.last_undoable(w.library)
+    def _written(self, done: tasks.Written) -> None:
+        h = self.host
+        h.act["apply"].setEnabled(True)
+        ok = failed = 0
+        for res in done.results:
+            row = h.model.row_of(res.track_id) if res.track_id is not None else None
+            if row is None:
+                continue
+            fresh = done.tracks.get(row.track.id)
+            if res.state == ChangeState.FAILED:
+                failed += 1
+                if fresh is not None:
+                    row.track = fresh
+                h.model.set_status(row.track.id, ERROR, res.reason)
+            else:
+                ok += 1
+                h.model.mark_written(row.track.id, fresh, res.field)
+        h.say(
+            f"Wrote {ok} tag(s)"
+            + (f", {failed} failed (see the Status column)" if failed else "")
+            # nothing written: nothing to undo, and no Undo is offered for it
+            + (". Ctrl+Z undoes it." if ok else "."),
+            10000,
+        )
+        h.refresh_genre_filter()
+
+    def _failed(self, message: str) -> None:
+        """Nothing was written (another writer holds the library, say): say so plainly."""
+        h = self.host
+        h.act["apply"].setEnabled(True)
+        h.act["undo"].setEnabled(True)
+        h.say(f"Nothing written: {message}", 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Nothing written", message, parent=h.widget())
+        h.show_dialog(box)
+        box.open()  # not modal: the window stays usable
+
+    def undo(self) -> None:
+        """Ask, then restore the tags of the last Apply (or batch command)."""
+        h = self.host
+        target = journal.last_undoable(h.library)
         if target is None:
-            w.statusBar().showMessage("Nothing to undo.", 5000)
+            h.say("Nothing to undo.", 5000)
             return
         n = target.written()
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Undo",
-            f"Give {n} file{'s' if n != 1 else ''} back the genre {'they' if n != 1 else 'it'} had "
-            f"before {'this app' if target.kind == BatchKind.APP else 'the ' + target.kind + ' command'} "
-            "wrote? Files changed since then are left as they are.",
+            f"Undo {n} tag change{'s' if n != 1 else ''} "
+            f"{'this app' if target.kind == BatchKind.APP else 'the ' + target.kind + ' command'} "
+            "made? Each file gets back the genre (or BPM) it had before; files changed since "
+            "then are left as they are.",
             QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-            w,
+            h.widget(),
         )
         ok = box.button(QMessageBox.StandardButton.Ok)
         ok.setText(f"Undo {n} change{'s' if n != 1 else ''}")
-        w._last_dialog = box
+        h.show_dialog(box)
         box.exec()
         if box.clickedButton() is not ok:
             return
-        w.act_undo.setEnabled(False)
+        h.act["undo"].setEnabled(False)
         # the batch the person was asked about, by id: not whatever is newest by then
-        w.writer.submit(
-            tasks.undo_batch(target.id, w.settings.id3_version),
-            self._undone,
-            w._write_failed,
+        h.writer.submit(
+            tasks.undo_batch(target.id, h.settings.id3_version), self._undone, self._failed
         )
 
-    def _undone(self, result) -> None:
-        w = self.window
-        batch, results = result
-        w.act_undo.setEnabled(True)
-        if batch is None:
-            w.statusBar().showMessage("Nothing to undo.", 5000)
+    def _undone(self, done: tasks.Written) -> None:
+        h = self.host
+        h.act["undo"].setEnabled(True)
+        if done.batch is None:
+            h.say("Nothing to undo.", 5000)
             return
-        by_path = {r.track.path: r for r in w.model.rows}
         n_restored = skipped = 0
-        redo = []
-        for res in results:
+        for res in done.results:
             ok = restored(res)
             n_restored += ok
             skipped += not ok
-            if ok:
-                redo.append(WriteRequest(0, res.path, res.new, res.old, None, 1.0, False, True))
-            row = by_path.get(res.path)
+            row = h.model.row_of(res.track_id) if res.track_id is not None else None
             if row is None:
                 continue
-            fresh = w.library.track(row.track.id)
+            fresh = done.tracks.get(row.track.id)
             if ok:
-                w.model.mark_restored(row.track.id, fresh)
+                h.model.mark_restored(row.track.id, fresh, res.field)
             elif fresh is not None:
                 row.track = fresh
+        redo = redo_requests(done.results)
         self._redo = redo
-        w.act_redo.setEnabled(bool(redo))
-        w.statusBar().showMessage(
-            f"Undo: {n_restored} of {len(results)} file(s) restored"
+        h.act["redo"].setEnabled(bool(redo))
+        h.say(
+            f"Undo: {n_restored} of {len(done.results)} file(s) restored"
             + (f", {skipped} left as they are (changed since, or unreadable)" if skipped else "")
             + (". Ctrl+Shift+Z writes them again." if redo else "."),
             10000,
@@ -89,14 +129,14 @@ class History:
 
     def redo(self) -> None:
         """Write again what the last Undo took back."""
-        w = self.window
+        h = self.host
         redo, self._redo = self._redo, []
-        w.act_redo.setEnabled(False)
+        h.act["redo"].setEnabled(False)
         if not redo:
-            w.statusBar().showMessage("Nothing to redo.", 5000)
+            h.say("Nothing to redo.", 5000)
             return
-        w.act_apply.setEnabled(False)
-        w.statusBar().showMessage(f"Writing {len(redo)} genre(s) again…")
-        w.writer.submit(
-            tasks.apply_changes(redo, w.settings.id3_version), w._written, w._write_failed
+        h.act["apply"].setEnabled(False)
+        h.say(f"Writing {len(redo)} tag(s) again…")
+        h.writer.submit(
+            tasks.apply_changes(redo, h.settings.id3_version), self._written, self._failed
         )

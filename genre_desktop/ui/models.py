@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from genre_desktop.config import Settings
 from genre_desktop.core import fields
 from genre_desktop.core.plan import KEPT, Plan, Row, Status, as_percent, percent
-from genre_desktop.core.records import Analysis, Track, duration_text
+from genre_desktop.core.records import GENRE, Analysis, Track, duration_text
 
 __all__ = ["KEPT", "Row", "Status", "TrackTableModel", "TrackFilter"]
 
@@ -175,8 +175,8 @@ class TrackTableModel(QAbstractTableModel):
         col = index.column()
         t = row.track
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_TITLE:
-                return t.display_title
+            if col == COL_TITLE:  # a file that failed: its name (its tags may be a song's)
+                return os.path.basename(t.path) if row.error else t.display_title
             if col == COL_ARTIST:
                 return t.artist
             if col == COL_ALBUM:
@@ -369,11 +369,11 @@ class TrackTableModel(QAbstractTableModel):
     def set_override(self, track_id: int, genres: list[str] | None) -> None:
         self._notify(self.plan.choose(track_id, genres))
 
-    def mark_written(self, track_id: int, track: Track | None) -> None:
-        self._notify(self.plan.written(track_id, track))
+    def mark_written(self, track_id: int, track: Track | None, field: str = GENRE) -> None:
+        self._notify(self.plan.written(track_id, track, field))
 
-    def mark_restored(self, track_id: int, track: Track | None) -> None:
-        self._notify(self.plan.restored(track_id, track))
+    def mark_restored(self, track_id: int, track: Track | None, field: str = GENRE) -> None:
+        self._notify(self.plan.restored(track_id, track, field))
 
     def waiting_for_decision(self) -> int:
         return self.plan.waiting_for_decision()

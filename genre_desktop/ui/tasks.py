@@ -12,6 +12,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, Signal,
 from genre_desktop.core import journal
 from genre_desktop.core.library import Library
 from genre_desktop.core.pipeline import Analyser, run_in_background
-from genre_desktop.core.records import BatchKind, WriteRequest
+from genre_desktop.core.records import BatchKind, Track, WriteRequest
 from genre_desktop.core.scan import Cancelled, Progress, scan
 from genre_desktop.core.session import WriteSession
 from genre_desktop.errors import GenreDesktopError
@@ -31,16 +32,25 @@ log = logging.getLogger(__name__)
 class AnalysisWorker(QObject):
     """Scans `paths` (or the library's roots) and analyses what needs it."""
 
-    scanned = Signal(object)  # ScanResult
+    # what changed, read here so the window applies it without asking the library again:
+    # the ScanResult, the Tracks it added, changed or renamed, the ids still to analyse
+    scanned = Signal(object, list, list)
     progress = Signal(int, int, float)  # done, total, tracks per second
-    results = Signal(list)  # [(track_id, Analysis | None, error | None)], batched
+    # [(track_id, Analysis | None, error | None)], batched; the ids in the workers now
+    results = Signal(list, list)
     failed = Signal(str)
     finished = Signal(int)  # 1 = cancelled (an int: shiboken miscounts queued Python bools)
 
     def __init__(
-        self, db_path: Path, paths: list[str], jobs: int, model_dir: Path | None = None
+        self,
+        db_path: Path,
+        paths: list[str],
+        jobs: int,
+        model_dir: Path | None = None,
+        model_version: str = "",
     ) -> None:
         super().__init__()
+        self.model_version = model_version  # the card's: which tracks still need analysis
         self.db_path = db_path
         self.paths = paths
         self.jobs = jobs
@@ -61,12 +71,17 @@ class AnalysisWorker(QObject):
                     library.add_root(p)
             progress = Progress(is_cancelled=lambda: self._cancel)
             result = scan(library, self.paths or library.roots(), progress)
-            self.scanned.emit(result)
+            changed = [*result.added, *result.updated, *(new for _, new in result.renamed)]
+            todo = [] if result.cancelled else library.needs_analysis(self.model_version)
+            self.scanned.emit(
+                result, library.tracks_at(changed) if changed else [], [t.id for t in todo]
+            )
             if result.cancelled:
                 cancelled = True
                 return
             analyser = Analyser(library, self.model_dir, jobs=self.jobs, background=True)
-            todo = library.needs_analysis(analyser.version)
+            if analyser.version != self.model_version:  # a card changed under the window
+                todo = library.needs_analysis(analyser.version)
             start = time.perf_counter()
             batch: list[tuple[int, Any, str | None]] = []
             last = time.perf_counter()
@@ -74,12 +89,12 @@ class AnalysisWorker(QObject):
                 batch.append((outcome.track.id, outcome.analysis, outcome.error))
                 now = time.perf_counter()
                 if now - last > 0.1 or done == len(todo):  # ~10 updates a second at most
-                    self.results.emit(batch)
+                    self.results.emit(batch, [t.id for t in todo[done : done + self.jobs]])
                     batch = []
                     last = now
                     self.progress.emit(done, len(todo), done / max(1e-6, now - start))
             if batch:
-                self.results.emit(batch)
+                self.results.emit(batch, [])
         except Cancelled:
             cancelled = True
         except Exception as exc:
@@ -183,41 +198,55 @@ class WriteWorker(QObject):
         return self.pool.waitForDone(ms)
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a write or an undo did, for the window to apply as is: the batch, each file's
+    result (track id, field, old, new, state, the fresh stat), and the tracks as the
+    library now holds them (read on the write thread, by track id)."""
+
+    batch: int | None
+    results: list[journal.ChangeResult]
+    tracks: dict[int, Track]
+
+
+def _fresh(library: Library, results: list[journal.ChangeResult]) -> dict[int, Track]:
+    ids = {r.track_id for r in results if r.track_id is not None}
+    return {t.id: t for t in (library.track(i) for i in sorted(ids)) if t is not None}
+
+
 # the app waits this long for a command-line writer before it says the library is busy
 LOCK_WAIT_S = 2.0
 
 
-def apply_changes(
-    changes: list[WriteRequest], id3_version: int
-) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
-    """A WriteWorker job: write the plan's requests as one batch, through the write session
-    (the library's lock, the journal); BusyError if another writer holds the lock."""
+def apply_changes(changes: list[WriteRequest], id3_version: int) -> Callable[[Library], Written]:
+    """A WriteWorker job: write the plan's requests (any field: genre, BPM) as one batch,
+    through the write session (the library's lock, the journal); BusyError if another
+    writer holds the lock. Each result carries its track id, field and new stat."""
 
-    def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
+    def job(library: Library) -> Written:
         with WriteSession(
             library,
             BatchKind.APP,
-            description=f"{len(changes)} genre(s) from the app",
+            description=f"{len(changes)} tag change(s) from the app",
             id3_version=id3_version,
             wait=LOCK_WAIT_S,
         ) as session:
             results = [session.request(c) for c in changes]
-            return session.finish(), results
+            batch = session.finish()
+        return Written(batch, results, _fresh(library, results))
 
     return job
 
 
-def undo_batch(
-    batch_id: int, id3_version: int
-) -> Callable[[Library], tuple[int | None, list[journal.ChangeResult]]]:
-    """A WriteWorker job: restore the genres batch `batch_id` wrote (the one the person
+def undo_batch(batch_id: int, id3_version: int) -> Callable[[Library], Written]:
+    """A WriteWorker job: restore the tags batch `batch_id` wrote (the one the person
     confirmed, even if another writer has finished a newer batch since)."""
 
-    def job(library: Library) -> tuple[int | None, list[journal.ChangeResult]]:
+    def job(library: Library) -> Written:
         with WriteSession(
             library, BatchKind.UNDO, id3_version=id3_version, wait=LOCK_WAIT_S
         ) as session:
             target, results = session.undo(batch_id)
-        return (target.id if target else None), results
+        return Written(target.id if target else None, results, _fresh(library, results))
 
     return job

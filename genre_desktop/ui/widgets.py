@@ -3,6 +3,8 @@ genre picker, the preview player and similar songs."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -95,6 +97,8 @@ class ProbabilityChart(QWidget):
 
 class DetailsPanel(QWidget):
     genre_chosen = Signal(int, object)  # track id, [genres] or None (back to the prediction)
+    accept_all = Signal()  # several tracks selected: each takes its own suggestion
+    choose_all = Signal(object)  # several tracks selected: [genres] or None for all of them
     play_requested = Signal(int)  # track id
     stop_requested = Signal()
     seek_requested = Signal(float)
@@ -109,6 +113,8 @@ class DetailsPanel(QWidget):
         self._similar_ids: list[int] = []
         self._suggested = ""
         self._runner_up = ""
+        self._stoppable = False  # a preview is playing or paused: Stop has something to stop
+        self.selected = 1  # how many tracks are selected (the panel shows the first)
         layout = QVBoxLayout(self)
         self.title = QLabel("No track selected")
         f = self.title.font()
@@ -118,6 +124,12 @@ class DetailsPanel(QWidget):
         self.title.setWordWrap(True)
         self.subtitle = QLabel("")
         self.subtitle.setWordWrap(True)
+        # several tracks selected: says so, and that Accept and Choose act on all of them
+        self.selection_note = QLabel("")
+        self.selection_note.setWordWrap(True)
+        self.selection_note.setStyleSheet("font-weight: bold")
+        self.selection_note.setVisible(False)
+        layout.addWidget(self.selection_note)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
 
@@ -154,7 +166,7 @@ class DetailsPanel(QWidget):
         # the next step in one click: take the suggestion, or its runner-up
         self.accept_button = QPushButton("Accept")
         self.accept_button.setToolTip("Write the predicted genre on the next Apply")
-        self.accept_button.clicked.connect(lambda: self._choose(self._suggested))
+        self.accept_button.clicked.connect(self._accept_clicked)
         self.runner_button = QPushButton("")
         self.runner_button.setToolTip("Write the second most likely genre on the next Apply")
         self.runner_button.clicked.connect(lambda: self._choose(self._runner_up))
@@ -231,6 +243,8 @@ class DetailsPanel(QWidget):
         self.similar = QListWidget()
         self.similar.setToolTip("Double-click to select the track and hear a preview")
         self.similar.setMinimumHeight(self.fontMetrics().height() * 5)
+        self.similar.setWordWrap(True)  # a note wraps in a narrow panel instead of being cut
+        self.similar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.similar.itemDoubleClicked.connect(
             lambda item: self.similar_play.emit(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -269,7 +283,7 @@ class DetailsPanel(QWidget):
             w.setEnabled(
                 enabled
                 and (w is not self.play_button or self._player_ok)
-                and (w is not self.stop_button or self._player_ok)
+                and (w is not self.stop_button or (self._player_ok and self._stoppable))
             )
         self._set_suggestions(row)
         if row is not None and row.error:  # nothing to hear in a file that does not decode
@@ -293,9 +307,15 @@ class DetailsPanel(QWidget):
             self.set_similar([])
             return
         t = row.track
-        self.title.setText(breakable(t.display_title))
+        if row.error:  # a file that failed is named by its file, not by tags it may share
+            self.title.setText(breakable(os.path.basename(t.path)))
+            self.subtitle.setText(breakable(t.path))
+        else:
+            self.title.setText(breakable(t.display_title))
+            self.subtitle.setText(
+                breakable(" — ".join(x for x in (t.artist, t.album) if x) or t.path)
+            )
         self.title.setToolTip(t.path)
-        self.subtitle.setText(breakable(" — ".join(x for x in (t.artist, t.album) if x) or t.path))
         self.in_file.setText(breakable(t.genre) if t.genre else "(none)")
         a = row.opinion  # the library's own model's reading when it decides, else the stock one
         if a is not None:
@@ -329,18 +349,51 @@ class DetailsPanel(QWidget):
         self._runner_up = ranked[1][0] if len(ranked) > 1 else ""
         # what Apply would leave in the file: the choice, else what is there
         chosen = (row.override or row.track.genres) if row is not None else None
+        many = self.selected > 1
         self.accept_button.setVisible(bool(ranked))
-        self.runner_button.setVisible(len(ranked) > 1)
-        if ranked:
+        self.runner_button.setVisible(len(ranked) > 1 and not many)  # one track's runner-up
+        if ranked and many:
+            self.accept_button.setText(f"Accept the suggestions of all {self.selected}")
+            self.accept_button.setToolTip(
+                "Each selected track takes its own predicted genre on the next Apply"
+            )
+            self.accept_button.setEnabled(True)
+        elif ranked:
             self.accept_button.setText(f"Accept {self._suggested}")
+            self.accept_button.setToolTip("Write the predicted genre on the next Apply")
             self.accept_button.setEnabled(chosen != [self._suggested])
-        if len(ranked) > 1:
+        if len(ranked) > 1 and not many:
             self.runner_button.setText(f"{self._runner_up} {percent(ranked[1][1])}")
             self.runner_button.setEnabled(chosen != [self._runner_up])
 
     def _choose(self, genre: str) -> None:
         if self.row is not None and genre:
             self.genre_chosen.emit(self.row.track.id, [genre])
+
+    def _accept_clicked(self) -> None:
+        if self.selected > 1:
+            self.accept_all.emit()
+        else:
+            self._choose(self._suggested)
+
+    def set_selected(self, n: int) -> None:
+        """How many tracks are selected: with several, the panel says so (its details are
+        of the first) and Accept and Choose act on every one of them."""
+        self.selected = max(1, n)
+        many = n > 1
+        self.selection_note.setVisible(many)
+        self.selection_note.setText(
+            f"{n} tracks selected: Accept and Choose apply to all {n}; "
+            "the details below are of the first."
+            if many
+            else ""
+        )
+        self.picker.setToolTip(
+            f"Choose the genre to write into all {n} selected tracks, or type your own"
+            if many
+            else "Choose the genre to write, or type your own"
+        )
+        self._set_suggestions(self.row)
 
     def set_similar(self, items: list[tuple[int, float, str]]) -> None:
         """[(track id, score, label)]"""
@@ -353,13 +406,13 @@ class DetailsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, tid)
             self.similar.addItem(item)
         if not items and self.row is not None:
-            self.similar.addItem(
-                QListWidgetItem(
-                    "Nothing close enough in your library yet."
-                    if self.row.analysis is not None
-                    else "Similar songs appear once this track is analysed."
-                )
-            )
+            if self.row.error:
+                note = "None: this file could not be decoded, so it has no sound to compare."
+            elif self.row.analysis is not None:
+                note = "Nothing close enough in your library yet."
+            else:
+                note = "Similar songs appear once this track is analysed."
+            self.similar.addItem(QListWidgetItem(note))
         has = bool(items)
         self.more_like_this.setEnabled(has)
         self.export_button.setEnabled(has)
@@ -378,19 +431,24 @@ class DetailsPanel(QWidget):
         if self.row is None:
             return
         data = self.picker.itemData(index)
-        self.genre_chosen.emit(
-            self.row.track.id,
-            None if data is None else [self.row.name(g) for g in str(data).split(";") if g.strip()],
+        genres = (
+            None if data is None else [self.row.name(g) for g in str(data).split(";") if g.strip()]
         )
+        if self.selected > 1:
+            self.choose_all.emit(genres)
+        else:
+            self.genre_chosen.emit(self.row.track.id, genres)
 
     def _typed(self) -> None:
         if self.row is None:
             return
         text = self.picker.currentText().strip()
         if text and text != "Use the prediction":
-            self.genre_chosen.emit(
-                self.row.track.id, [self.row.name(g) for g in text.split(";") if g.strip()]
-            )
+            genres = [self.row.name(g) for g in text.split(";") if g.strip()]
+            if self.selected > 1:
+                self.choose_all.emit(genres)
+            else:
+                self.genre_chosen.emit(self.row.track.id, genres)
 
     # -- player ------------------------------------------------------------------------------
     def _play_clicked(self) -> None:
@@ -400,12 +458,16 @@ class DetailsPanel(QWidget):
     def set_player_available(self, ok: bool, reason: str = "") -> None:
         self._player_ok = ok
         self.play_button.setEnabled(ok and self.row is not None)
-        self.stop_button.setEnabled(ok and self.row is not None)
+        self.stop_button.setEnabled(ok and self.row is not None and self._stoppable)
         self.position.setEnabled(ok)
         self.volume.setEnabled(ok)
         self.player_note.setText("" if ok else f"Preview is off: {reason}")
 
-    def set_playing(self, playing: bool) -> None:
+    def set_playing(self, playing: bool, stoppable: bool | None = None) -> None:
+        """Play or Pause on the button; Stop only while a preview plays (or is paused:
+        `stoppable`)."""
+        self._stoppable = playing if stoppable is None else stoppable
+        self.stop_button.setEnabled(self._player_ok and self.row is not None and self._stoppable)
         style = self.style()
         if playing:
             self.play_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause))

@@ -299,7 +299,11 @@ def _in_terminal(
 def test_retag_on_a_terminal_shows_the_plan_and_asks_before_writing(mixed):
     before = digest_tree(mixed)
     rc, screen = _in_terminal(["retag", str(mixed), "--min-confidence", "0"], "n")
-    assert rc == 0 and "Would write 56 file(s)" in screen and "Write the genre into 56" in screen
+    assert (
+        rc == 0
+        and "Would write 56 file(s)" in screen
+        and "Write the genre of 56 file(s)?" in screen
+    )
     assert "Nothing written." in screen
     assert digest_tree(mixed) == before  # "no" wrote nothing
     rc, screen = _in_terminal(["retag", str(mixed), "--min-confidence", "0"], "y")

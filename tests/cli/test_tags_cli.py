@@ -153,7 +153,7 @@ def test_undo_without_a_terminal_refuses(music_library):
 
 def test_a_path_that_never_existed_is_named_plainly(tmp_path):
     proc = cli("tags", str(tmp_path / "no-such-folder"))
-    assert "no such file or folder" in proc.stderr and proc.returncode == 1
+    assert "no such file or folder" in proc.stderr and proc.returncode == 2  # usage (README)
 
 
 def test_help_names_the_app_with_folders():
@@ -261,3 +261,30 @@ def test_self_test_passes_and_prints_figures_that_explain_it(model_available):
     assert worst <= allowed and m.group(1) != m.group(2)  # never '0.002 allowed 0.002'
     assert "write lock: a second process is refused" in proc.stdout  # the bundle's lock too
     assert "self-test passed" in proc.stdout
+
+
+def test_set_bpm_writes_a_whole_number_dry_run_changes_nothing_and_undo_restores(
+    music_library,
+):
+    path = str(music_library["m4a-aac"])
+    other = str(music_library["mp3"])
+    digest = {p: audio.payload_digest(p) for p in (path, other)}
+    [dry] = lines(cli("tags", path, "--json", "--set-bpm", "127.6", "--dry-run", check=True))
+    assert dry["bpm"] == 0 and dry["would_write_bpm"] == 128 and dry["changed"]
+    assert lines(cli("tags", path, "--json", check=True))[0]["genre"] == "Old Genre"
+    [rec] = lines(cli("tags", path, "--json", "--set-bpm", "127.6", check=True))
+    assert (rec["bpm"], rec["old_bpm"], rec["changed"]) == (128, 0, True)
+    assert rec["genres"] == ["Old Genre"]  # only the BPM changed
+    both = lines(cli("tags", other, "--json", "--set-bpm", "90", "--set-genre", "Jazz", check=True))
+    assert (both[0]["bpm"], both[0]["genres"]) == (90, ["Jazz"])
+    assert {p: audio.payload_digest(p) for p in (path, other)} == digest
+    undone = lines(cli("undo", "--yes", "--json", check=True))
+    assert {(r["field"], r["status"]) for r in undone[:-1]} == {
+        ("bpm", "restored"),
+        ("genres", "restored"),
+    }
+    after = lines(cli("tags", other, "--json", "--set-bpm", "0", "--dry-run", check=True))
+    assert after[0]["bpm"] == 0 and after[0]["genres"] == ["Old Genre"]
+    assert lines(cli("tags", path, "--json", "--set-bpm", "0", "--dry-run"))[0]["bpm"] == 128
+    bad = cli("tags", path, "--set-bpm", "fast")
+    assert bad.returncode == 2 and "not a number: 'fast'" in bad.stderr

@@ -160,3 +160,24 @@ def test_unsupported_content_is_reported_as_such(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     with pytest.raises(UnsupportedFormatError):
         audio.load(path, 16000)
+
+
+def test_a_corrupt_file_says_so_not_a_permissions_problem(tmp_path):
+    """A FLAC damaged after its header: FFmpeg's seek says EPERM; the message must say the
+    file is corrupt (issue 31, point 6), not 'Operation not permitted'."""
+    from genre_desktop.errors import DecodeError
+
+    good = audiofactory.write(tmp_path / "levels", "flac", seconds=20, tags={"title": "Levels"})
+    data = bytearray(good.read_bytes())
+    data[2000:] = bytes(len(data) - 2000)
+    bad = tmp_path / "levels-corrupt.flac"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(DecodeError) as err:
+        audio.load_excerpts(bad, 16000, [(1.5, 3.0), (10.0, 3.0)])
+    assert err.value.reason.startswith("cannot decode: file is corrupt or truncated")
+    assert "not permitted" not in err.value.reason and "Errno" not in err.value.reason
+    short = tmp_path / "short.ogg"
+    short.write_bytes(audiofactory.write(tmp_path / "o", "ogg", seconds=20).read_bytes()[:5000])
+    with pytest.raises(DecodeError) as err:
+        audio.load_excerpts(short, 16000, [(1.5, 3.0)])
+    assert err.value.reason.startswith("cannot decode: file is corrupt or truncated")

@@ -56,3 +56,16 @@ def test_the_threshold_is_decided_on_the_percent_shown():
         "100%",
         "100%",
     ]
+
+
+def test_a_junk_genre_is_no_genre_for_the_plan_and_for_learn_alike():
+    """'Other' (or ID3v1's (12), 'Unknown') is no genre: learn counts the file untagged, and
+    keep fills it in like a file without one (issue 31, point 8: one rule in core)."""
+    from genre_desktop.core import learn
+
+    for junk in (["Other"], ["(12)"], ["unknown"], ["Other; Misc"]):
+        assert learn.normalise(junk) == [] and policy.owned_genres(junk) == []
+        d = policy.decide(track(junk), analysis(), "keep", 0.5)
+        assert d.kind == policy.WRITE and d.new == ["Jazz"], junk
+    assert policy.decide(track(["Rock; Other"]), analysis(), "keep", 0.5).kind == policy.HAS_GENRE
+    assert learn.JUNK is policy.JUNK

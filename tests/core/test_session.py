@@ -119,3 +119,20 @@ def test_a_vanished_file_fails_alone(library, files):
         good = s.write(str(files[0]), ["Jazz"])
     assert bad.state == ChangeState.FAILED and "not found" in bad.reason
     assert good.state == ChangeState.WRITTEN
+
+
+def test_a_write_that_was_undone_is_the_owners_genre_again_for_learning(library, files):
+    """learn skips files the app wrote; after an undo the file carries the owner's genre
+    again and must count (issue 31, point 1)."""
+    f = str(files[0])
+    with WriteSession(library, BatchKind.TAGS) as s:
+        s.write(f, ["Jazz"])
+        s.finish()
+    assert library.written_paths() == {f}
+    with WriteSession(library, BatchKind.UNDO) as s:
+        s.undo()
+    assert library.written_paths() == set()
+    with WriteSession(library, BatchKind.APP) as s:  # written again: the app's once more
+        s.write(f, ["Blues"])
+        s.finish()
+    assert library.written_paths() == {f}

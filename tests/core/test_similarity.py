@@ -90,3 +90,26 @@ def test_a_large_library_is_centred_on_its_own_mean(tmp_path):
     centred /= np.linalg.norm(centred, axis=1, keepdims=True)
     expected = int(np.argsort(-(centred[1:] @ centred[0]))[0]) + 1
     assert index.query(ids[0], 1)[0].track_id == ids[expected]
+
+
+def test_an_index_kept_up_by_put_and_remove_answers_as_one_read_from_the_library(tmp_path):
+    """The window keeps its index up to date from the analyses it receives (no SQLite on
+    its thread): the answers are those of an index read from the library afresh, centred
+    once the library is big enough, a replaced embedding replaced and a removed track gone."""
+    rng = np.random.default_rng(3)
+    vecs = rng.normal(size=(80, 6)).astype(np.float32)
+    lib, ids = build(tmp_path, list(vecs))
+    kept = SimilarityIndex(None, "v1")
+    assert len(kept) == 0 and kept.query(ids[0]) == []
+    kept.put((tid, vecs[i]) for i, tid in enumerate(ids[:30]))  # below CENTRE_FROM
+    kept.put((tid, vecs[30 + i]) for i, tid in enumerate(ids[30:]))
+    kept.put([(ids[1], None)])  # no embedding: nothing changes
+    fresh = SimilarityIndex(lib, "v1")
+    for tid in ids[:10]:
+        assert kept.query(tid, 5) == fresh.query(tid, 5)
+    kept.remove([ids[2], ids[3]])
+    assert len(kept) == 78
+    assert all(n.track_id not in (ids[2], ids[3]) for n in kept.query(ids[0], 79))
+    kept.put([(ids[0], vecs[7])])  # re-analysed: its new embedding, not a second row
+    assert len(kept) == 78
+    assert ids[7] not in [n.track_id for n in kept.query(ids[0], 77)]  # same audio: a copy

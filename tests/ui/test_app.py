@@ -132,31 +132,31 @@ def test_cancel_stops_the_work(qtbot, window, music_library, tmp_path):
 
 
 def test_preview_plays_through_portaudio_and_stops(qtbot, window, music_library):
-    if window.player is None:
-        pytest.skip(f"no audio device: {window.player_problem}")
+    if window.preview.player is None:
+        pytest.skip(f"no audio device: {window.preview.problem}")
     drop(window, [music_library["ogg"]])
     wait_idle(qtbot, window)
     tid = window.model.rows[0].track.id
-    window.play_preview(tid)  # decoded on a worker thread, then played
-    qtbot.waitUntil(lambda: window.playing_id == tid, timeout=10_000)
-    assert window.player.length > 0
-    qtbot.waitUntil(lambda: window.player.position > 0, timeout=5000)
-    window.stop_preview()
-    assert not window.player.playing and window.player.position == 0
+    window.preview.play(tid)  # decoded on a worker thread, then played
+    qtbot.waitUntil(lambda: window.preview.playing_id == tid, timeout=10_000)
+    assert window.preview.player.length > 0
+    qtbot.waitUntil(lambda: window.preview.player.position > 0, timeout=5000)
+    window.preview.stop()
+    assert not window.preview.player.playing and window.preview.player.position == 0
 
 
 def test_a_second_preview_stops_the_first(qtbot, window, music_library):
-    if window.player is None:
+    if window.preview.player is None:
         pytest.skip("no audio device")
     drop(window, [music_library["ogg"], music_library["flac"]])
     wait_idle(qtbot, window)
     a, b = (r.track.id for r in window.model.rows[:2])
-    window.play_preview(a)
-    qtbot.waitUntil(lambda: window.playing_id == a, timeout=10_000)
-    first = window.player.path
-    window.play_preview(b)
-    qtbot.waitUntil(lambda: window.playing_id == b, timeout=10_000)
-    assert window.player.path != first
+    window.preview.play(a)
+    qtbot.waitUntil(lambda: window.preview.playing_id == a, timeout=10_000)
+    first = window.preview.player.path
+    window.preview.play(b)
+    qtbot.waitUntil(lambda: window.preview.playing_id == b, timeout=10_000)
+    assert window.preview.player.path != first
 
 
 def test_selecting_a_track_fills_the_details_panel(qtbot, window, music_library):
@@ -232,12 +232,21 @@ def test_decoding_analysis_tag_io_and_database_writes_never_run_on_the_main_thre
         spy(audio, name, "decoding")
     spy(GenreModel, "run", "analysis")
     spy(tags, "read", "tag I/O")
-    spy(tags, "write_genres", "tag I/O")
+    spy(tags, "write", "tag I/O")  # the one write of any field
     spy(Library, "transaction", "database write")
+    # what the workers hand over with their results, never asked again by the window: the
+    # scanned tracks, what still needs analysis, the written and restored tracks, and the
+    # embeddings of similar songs (the window keeps its index from the analyses it holds)
+    for name in ("tracks_at", "needs_analysis", "track", "embeddings"):
+        spy(Library, name, "track query")
 
     folder = next(iter(music_library.values())).parent
     drop(w, [folder])
     wait_idle(qtbot, w)
+    for i in range(len(w.model.rows)):  # the details panel and its similar songs
+        w.view.selectRow(i)
+        QApplication.processEvents()
+    assert len(w.related.index()) == sum(r.analysis is not None for r in w.model.rows) > 0
     QTimer.singleShot(300, lambda: w._last_dialog.accept())
     w.apply_all()
     qtbot.waitUntil(lambda: all(r.status == WRITTEN for r in w.model.rows), timeout=30_000)
@@ -246,14 +255,14 @@ def test_decoding_analysis_tag_io_and_database_writes_never_run_on_the_main_thre
     qtbot.waitUntil(
         lambda: all(r.track.genres == ["Old Genre"] for r in w.model.rows), timeout=30_000
     )
-    if w.player is not None:  # the preview decodes off the main thread too
-        w.play_preview(w.model.rows[0].track.id)
-        qtbot.waitUntil(lambda: w.playing_id is not None, timeout=10_000)
-        w.stop_preview()
+    if w.preview.player is not None:  # the preview decodes off the main thread too
+        w.preview.play(w.model.rows[0].track.id)
+        qtbot.waitUntil(lambda: w.preview.playing_id is not None, timeout=10_000)
+        w.preview.stop()
     w.close()
 
     seen = {what for what, _ in calls}
-    assert seen == {"decoding", "analysis", "tag I/O", "database write"}, seen
+    assert seen == {"decoding", "analysis", "tag I/O", "database write", "track query"}, seen
     on_main = sorted({what for what, main in calls if main})
     assert on_main == [], f"on the main thread: {on_main}"
 
@@ -272,7 +281,7 @@ def test_rescan_shows_renamed_removed_and_new_files(qtbot, window, tmp_path, mus
     (folder / "a_flac.flac").rename(folder / "b_flac.flac")
     (folder / "a_mp3.mp3").unlink()
     shutil.copy2(music_library["wav"], folder / "c_wav.wav")
-    window.act_rescan.trigger()
+    window.act["rescan"].trigger()
     wait_idle(qtbot, window)
 
     rows = {Path(r.track.path).name: r for r in window.model.rows}
@@ -302,15 +311,15 @@ def test_playlist_export_is_extended_m3u_with_relative_paths(tmp_path):
 
 
 def test_player_unavailable_leaves_the_app_working(qtbot, tmp_path, monkeypatch):
-    from genre_desktop.ui import mainwindow
+    from genre_desktop.ui import preview
 
     def no_device(*a, **k):
-        raise mainwindow.PlayerUnavailable("no audio output device found")
+        raise preview.PlayerUnavailable("no audio output device found")
 
-    monkeypatch.setattr(mainwindow, "Player", no_device)
+    monkeypatch.setattr(preview, "Player", no_device)
     w = MainWindow(config.Settings(jobs=1), data_dir=tmp_path / "d")
     qtbot.addWidget(w)
-    assert w.player is None
+    assert w.preview.player is None
     assert "no audio output device" in w.details.player_note.text()
     assert not w.details.play_button.isEnabled()
     w.close()

@@ -216,7 +216,7 @@ def test_more_like_this_with_a_filter_on_shows_the_related_tracks(qtbot, tmp_pat
     w.filter_text.setText(origin.track.display_title)
     assert w.proxy.rowCount() == 1
     select(w, [origin])
-    related = [tid for tid, _ in w.related(origin.track.id)]
+    related = [tid for tid, _ in w.related.of(origin.track.id)]
     assert related, "generated copies of one song are related"
     w.details.more_like_this.click()
     assert w.filter_text.text() == "" and "Filters cleared" in w.statusBar().currentMessage()
@@ -229,8 +229,8 @@ def test_preview_rewinds_after_its_end_and_the_slider_follows_the_shown_track(
     qtbot, tmp_path, untagged
 ):
     w = open_window(qtbot, tmp_path)
-    if w.player is None:
-        pytest.skip(f"no audio device: {w.player_problem}")
+    if w.preview.player is None:
+        pytest.skip(f"no audio device: {w.preview.problem}")
     bad = untagged / "broken.ogg"
     bad.write_bytes(b"OggS" + b"\0" * 200)
     w.add_paths([str(untagged)])
@@ -239,34 +239,34 @@ def test_preview_rewinds_after_its_end_and_the_slider_follows_the_shown_track(
     a, b = good[0], good[1]
     w.settings = w.settings.updated(preview_seconds=1.0)
     played: list[int] = []  # samples the PortAudio callback delivered (ALSA's null device
-    real_callback = w.player._callback  # takes them faster than real time)
+    real_callback = w.preview.player._callback  # takes them faster than real time)
 
     def counting(outdata, frames, time_info, status):
-        before = w.player._pos
+        before = w.preview.player._pos
         try:
             real_callback(outdata, frames, time_info, status)
         finally:
-            played.append(w.player._pos - before)
+            played.append(w.preview.player._pos - before)
 
-    w.player._callback = counting
+    w.preview.player._callback = counting
     select(w, [a])
-    w._play_or_pause(a.track.id)
-    qtbot.waitUntil(lambda: w.playing_id == a.track.id, timeout=10_000)  # decoded, started
-    qtbot.waitUntil(lambda: not w.player.playing, timeout=10_000)  # played to its end
-    n = len(w.player._data)
+    w.preview.play_or_pause(a.track.id)
+    qtbot.waitUntil(lambda: w.preview.playing_id == a.track.id, timeout=10_000)  # decoded, started
+    qtbot.waitUntil(lambda: not w.preview.player.playing, timeout=10_000)  # played to its end
+    n = len(w.preview.player._data)
     assert sum(played) == n
-    w._play_or_pause(a.track.id)  # Play again: the whole preview again, not silence
+    w.preview.play_or_pause(a.track.id)  # Play again: the whole preview again, not silence
     qtbot.waitUntil(lambda: sum(played) == 2 * n, timeout=10_000)
-    w._tick()
+    w.preview.tick()
     assert w.details.position.value() > 0
     select(w, [b])  # another track: its slider starts at zero while a's plays on
-    w._tick()
+    w.preview.tick()
     assert w.details.position.value() == 0 and w.details.play_button.text() == "Play"
     broken = next(r for r in w.model.rows if r.error)
     select(w, [broken])
     assert not w.details.play_button.isEnabled()
     assert "could not be decoded" in w.details.play_button.toolTip()
-    w.stop_preview()
+    w.preview.stop()
 
 
 def test_the_command_line_and_the_window_print_the_same_percent(qtbot, tmp_path, untagged):

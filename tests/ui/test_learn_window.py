@@ -36,10 +36,10 @@ def _dialog(qtbot, w) -> LearnDialog:
 
 def test_learn_from_my_tags_proposes_the_owners_words_and_goes_back(qtbot, tmp_path, half_tagged):
     w = open_window(qtbot, tmp_path, policy="overwrite")
-    assert not w.act_forget.isEnabled() and not w.learn_link.isVisible()
+    assert not w.act["forget"].isEnabled() and not w.learning.link.isVisible()
     w.add_paths([str(half_tagged)])
-    w.act_learn.trigger()  # while the analysis runs: it waits for it
-    assert w.analysis is not None and w._learn_when_analysed
+    w.act["learn"].trigger()  # while the analysis runs: it waits for it
+    assert w.analysis is not None and w.learning.when_analysed
     dialog = _dialog(qtbot, w)
     text = dialog.text.toPlainText()
     assert "Your genres are used" in dialog.headline.text(), text
@@ -57,8 +57,8 @@ def test_learn_from_my_tags_proposes_the_owners_words_and_goes_back(qtbot, tmp_p
     assert untagged[0].predicted in w.details.prediction.text()
     picks = [w.details.picker.itemText(i) for i in range(w.details.picker.count())]
     assert set(WORDS) <= set(picks) and "Hip-Hop" in picks  # ours stay open too
-    assert w.learn_link.isVisible() and w.learn_link.text() == "Your genres"
-    assert w.act_forget.isEnabled()
+    assert w.learning.link.isVisible() and w.learning.link.text() == "Your genres"
+    assert w.act["forget"].isEnabled()
     dialog.close()
 
     # stored with the library: a new window uses it at once
@@ -68,15 +68,15 @@ def test_learn_from_my_tags_proposes_the_owners_words_and_goes_back(qtbot, tmp_p
     audiofactory.set_tags(half_tagged / "track 00.ogg", {"genre": "Slow Drone"})
     w.start_analysis([])
     settle(qtbot, w)
-    qtbot.waitUntil(lambda: "again" in w.learn_link.text(), timeout=10_000)
-    assert "changed" in w.learn_link.toolTip()
+    qtbot.waitUntil(lambda: "again" in w.learning.link.text(), timeout=10_000)
+    assert "changed" in w.learning.link.toolTip()
 
     # back to the stock genres
-    w.act_forget.trigger()
+    w.act["forget"].trigger()
     assert {r.source for r in w.model.rows} == {STOCK}
     assert all(r.predicted not in WORDS for r in w.model.rows)
     qtbot.waitUntil(lambda: w.library.get_meta(learn.META_KEY) is None, timeout=10_000)
-    assert not w.act_forget.isEnabled() and not w.learn_link.isVisible()
+    assert not w.act["forget"].isEnabled() and not w.learning.link.isVisible()
 
 
 def test_a_library_without_genre_tags_learns_nothing_and_says_why(qtbot, tmp_path):
@@ -87,7 +87,7 @@ def test_a_library_without_genre_tags_learns_nothing_and_says_why(qtbot, tmp_pat
     w = open_window(qtbot, tmp_path)
     w.add_paths([str(folder)])
     settle(qtbot, w)
-    w.act_learn.trigger()
+    w.act["learn"].trigger()
     dialog = _dialog(qtbot, w)
     assert "Nothing changes" in dialog.headline.text()
     assert "too few tagged songs" in dialog.text.toPlainText()
@@ -105,5 +105,5 @@ def test_a_model_learned_with_another_stock_model_is_offered_again(qtbot, tmp_pa
     learn.save(lib, model)
     lib.close()
     w = open_window(qtbot, tmp_path)
-    assert w.learned is None and w.learn_link.isVisible()
-    assert "again" in w.learn_link.text() and "new stock model" in w.learn_link.toolTip()
+    assert w.learning.learned is None and w.learning.link.isVisible()
+    assert "again" in w.learning.link.text() and "new stock model" in w.learning.link.toolTip()

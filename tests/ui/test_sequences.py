@@ -122,8 +122,8 @@ def test_apply_undo_and_redo_with_a_selection(qtbot, window, music_library, tmp_
     qtbot.waitUntil(
         lambda: all(tags.read(p).genres == g for p, g in before.items()), timeout=30_000
     )
-    qtbot.waitUntil(lambda: window.act_redo.isEnabled(), timeout=10_000)
-    window.act_redo.trigger()
+    qtbot.waitUntil(lambda: window.act["redo"].isEnabled(), timeout=10_000)
+    window.act["redo"].trigger()
     qtbot.waitUntil(
         lambda: all(tags.read(r.track.path).genres == [r.predicted] for r in picked),
         timeout=30_000,
@@ -149,7 +149,7 @@ def test_the_selected_tracks_file_removed_then_rescan(qtbot, window, music_libra
     window.view.selectRow(2)
     gone = window.selected_rows()[0]
     os.unlink(gone.track.path)
-    window.act_rescan.trigger()
+    window.act["rescan"].trigger()
     wait_idle(qtbot, window)
     assert window.model.row_of(gone.track.id) is None and window.model.rowCount() == 7
     assert window.details.row is None or window.details.row.track.id != gone.track.id
@@ -231,7 +231,7 @@ def test_monkey(qtbot, window, music_library, tmp_path):
         window.filter_status.setCurrentIndex(rng.randrange(window.filter_status.count()))
 
     def rescan() -> None:
-        window.act_rescan.trigger()
+        window.act["rescan"].trigger()
 
     def add_folder() -> None:
         window.add_paths([str(extra)])
@@ -245,14 +245,14 @@ def test_monkey(qtbot, window, music_library, tmp_path):
         window.undo_last()
 
     def redo() -> None:
-        window.act_redo.trigger()
+        window.act["redo"].trigger()
 
     def play() -> None:
         if window.details.row is not None:
-            window._space()
+            window.preview.space()
 
     def stop() -> None:
-        window.stop_preview()
+        window.preview.stop()
 
     def choose() -> None:
         row = window.details.row
@@ -282,12 +282,12 @@ def test_monkey(qtbot, window, music_library, tmp_path):
         window.show_waiting()
 
     def learn() -> None:  # Tools > Learn from My Tags; its report closes a moment later
-        window.act_learn.trigger()
+        window.act["learn"].trigger()
         QTimer.singleShot(300, lambda: _close_dialog(window, accept=True))
 
     def forget() -> None:
-        if window.act_forget.isEnabled():
-            window.act_forget.trigger()
+        if window.act["forget"].isEnabled():
+            window.act["forget"].trigger()
 
     def resize() -> None:  # columns give way and come back while rows stream in
         window.resize(rng.choice([(1024, 700), (1200, 720), (1600, 1000), (900, 600)])[0], 700)

@@ -1,4 +1,5 @@
-"""`make screenshots`: PNGs of the empty window, a library mid-analysis, the details panel
+"""`make screenshots` (`python -m tools.screenshots.screenshots docs/screenshots` from the
+repository root): PNGs of the empty window, a library mid-analysis, the details panel
 and the apply dialog, rendered offscreen from the real app on generated music files."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# title, artist, album, style of the generated music (genre_desktop.ui.demo_music)
+# title, artist, album, style of the generated music (tools/screenshots/demo_music.py)
 SONGS = [
     ("Fugue in Glass", "Aurora Strings", "Nocturnes", "classical"),
     ("Winter Adagio", "Aurora Strings", "Nocturnes", "classical"),
@@ -33,10 +34,11 @@ def make_music(folder: Path, copies: int = 2) -> None:
     """Album folders of genre-like generated songs in four formats, some with a genre."""
     import soundfile as sf
 
-    from genre_desktop.ui.demo_music import SR, song
-
+    # a developer tool beside the package, not in it: the repository's test factory tags
+    # the files (an installed wheel has neither)
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tests import audiofactory
+    from tools.screenshots.demo_music import SR, song
 
     variants = {"mp3": ("MP3", None), "flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
     for c in range(copies):

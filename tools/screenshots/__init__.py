@@ -1,0 +1,1 @@
+"""`make screenshots`: the README's PNGs from the real app on generated music."""
