@@ -302,7 +302,7 @@ def test_retag_on_a_terminal_shows_the_plan_and_asks_before_writing(mixed):
     assert (
         rc == 0
         and "Would write 56 file(s)" in screen
-        and "Write the genre of 56 file(s)?" in screen
+        and "Write the genre into 56 file(s)?" in screen
     )
     assert "Nothing written." in screen
     assert digest_tree(mixed) == before  # "no" wrote nothing
