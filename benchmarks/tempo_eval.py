@@ -178,7 +178,7 @@ def main() -> None:
     refs = {n: clips[n]["bpm"] for n in full}
     # how long a stretch: the untrained rule on the middle L seconds of every full clip
     sweep = {}
-    for length in (8, 10, 12, 15, 20, 30):
+    for length in (6, 8, 10, 12, 15, 20, 30):
         picks = {}
         for n in full:
             f = whole[idx[n]].astype(np.float32)[: int(secs[idx[n]] * tempo.FPS)]

@@ -205,10 +205,35 @@ class GenreModel:
 
     def windows_of(self, path: str | os.PathLike[str], duration: float | None = None) -> np.ndarray:
         """Decode and featurise the windows of one file (silent windows skipped)."""
+        return self._read(path, duration)[0]
+
+    def analyse_with_stretch(
+        self, path: str | os.PathLike[str], duration: float, stretch: float
+    ) -> tuple[Analysis, np.ndarray | None]:
+        """The analysis, and a contiguous `stretch` seconds of the track's middle (mono at
+        the model's rate) read in the same pass: the window nearest the middle is cut from
+        the start of the stretch instead of being decoded on its own, so the stretch costs
+        only its other seconds (core.tempo hears the tempo in it)."""
+        windows, y = self._read(path, duration, stretch)
+        return self.analyse_windows(windows), y
+
+    def _read(
+        self, path: str | os.PathLike[str], duration: float | None = None, stretch: float = 0.0
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         if duration is None or duration <= 0:
             duration = audio.probe(path).duration
         spans = spans_for(duration, self.windows)
-        excerpts = audio.load_excerpts(path, features.SAMPLE_RATE, spans)
+        k, reads = -1, list(spans)
+        if stretch > 0:
+            k = int(np.argmin([abs(s + n / 2 - duration / 2) for s, n in spans]))
+            start = max(0.0, min(spans[k][0], duration - stretch))
+            reads[k] = (start, max(stretch, spans[k][1]))
+        excerpts = audio.load_excerpts(path, features.SAMPLE_RATE, reads)
+        y = None
+        if k >= 0:
+            y = excerpts[k]
+            at = int(round((spans[k][0] - reads[k][0]) * features.SAMPLE_RATE))
+            excerpts[k] = y[at : at + int(round(spans[k][1] * features.SAMPLE_RATE))]
         usable = [
             (s, e)
             for s, e in zip(spans, excerpts, strict=True)
@@ -234,7 +259,7 @@ class GenreModel:
         if len(chosen) > self.windows:
             idx = np.linspace(0, len(chosen) - 1, self.windows).round().astype(int)
             chosen = [chosen[i] for i in idx]
-        return np.stack([features.window_features(e) for e in chosen])
+        return np.stack([features.window_features(e) for e in chosen]), y
 
     def analyse_windows(self, windows: np.ndarray) -> Analysis:
         out = self.run(windows)

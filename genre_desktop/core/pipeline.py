@@ -115,18 +115,23 @@ def analyse_with_tempo(model: GenreModel, path: str, duration: float | None = No
     its middle (core.tempo; given the genre probabilities, which models/tempo.json may weigh
     its octave by). A stretch that cannot be decoded leaves the tempo unknown, never the
     analysis undone."""
-    from genre_desktop.core import audio, features, tempo
+    from genre_desktop.core import audio, tempo
 
     if duration is None or duration <= 0:
         duration = audio.probe(path).duration
-    analysis = model.analyse(path, duration)
     span = tempo.stretch_for(duration)
-    if span is not None:
-        try:
-            y = audio.load(path, features.SAMPLE_RATE, span[0], span[1])
-            analysis.bpm = tempo.estimate(y, analysis.probabilities)
-        except Exception:  # noqa: BLE001 - the tempo is an extra: whatever its stretch did to
-            analysis.bpm = None  # the decoder, the genre analysis stands, with no tempo
+    if span is None:
+        return model.analyse(path, duration)
+    try:
+        # one pass: the windows and the stretch from one open file (the window nearest the
+        # middle is cut from the stretch), so the tempo costs only the stretch's other seconds
+        analysis, y = model.analyse_with_stretch(path, duration, span[1])
+    except Exception:  # noqa: BLE001 - the longer read failed (a file cut short, ...):
+        return model.analyse(path, duration)  # the genre as without tempo, no tempo
+    try:
+        analysis.bpm = tempo.estimate(y, analysis.probabilities) if y is not None else None
+    except Exception:  # noqa: BLE001 - the tempo is an extra: the genre analysis stands
+        analysis.bpm = None
     return analysis
 
 

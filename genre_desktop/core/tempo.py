@@ -2,8 +2,10 @@
 
 The genre analysis reads ~3 s windows spread over the track; measured on GTZAN, their
 autocorrelations pooled give Acc2 64% (the beat's multiples need longer lags than a window
-holds), one contiguous stretch of 12 s 86% (30 s: 88%). So the analysis decodes one more
-stretch of STRETCH_SECONDS from the middle of the track (`stretch_for`) for the tempo.
+holds), one contiguous stretch of 8 s 86%, 12 s 86%, 30 s 88%. So the analysis reads the
+window nearest the middle of the track as the start of a stretch of STRETCH_SECONDS
+(`GenreModel.analyse_with_stretch`, the same open file): the tempo costs the stretch's
+other 5 s of decoding, about 9% of an int8 analysis (12 s cost 15%; benchmarks/tempo_cost.py).
 
 Its onset strength (the rectified rise of the same log-mel the model reads, averaged over
 the bands, smoothed over 3 frames, local mean removed) gives an autocorrelation, and a comb
@@ -33,7 +35,7 @@ from genre_desktop.core import features
 
 FPS = features.SAMPLE_RATE / features.HOP  # 62.5 onset frames per second
 MIN_BPM, MAX_BPM = 40.0, 240.0
-STRETCH_SECONDS = 12.0  # measured: models/TEMPO_CARD.md (accuracy), benchmarks/tempo_cost.py (cost)
+STRETCH_SECONDS = 8.0  # accuracy within a fold's spread of 12 s, at 9% of the analysis, not 15%
 # a track shorter than this holds too few beats for an estimate (a 2-3 s excerpt: none)
 MIN_SECONDS = 6.0
 SILENT = 1e-4  # onset strength below this everywhere: no beat to hear
