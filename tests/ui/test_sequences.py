@@ -308,15 +308,23 @@ def test_monkey(qtbot, window, music_library, tmp_path):
     assert window.model.rowCount() >= MONKEY_FILES, done[-20:]
 
 
-def _close_dialog(window, accept: bool) -> None:
+def _close_dialog(window, accept: bool, tries: int = 30) -> None:
+    """Answer the modal dialog the action opened. It may not be up yet when the first try
+    runs (building the Apply dialog's changes can take longer than the timer on a busy
+    machine): look again every 100 ms, up to 3 s, instead of leaving it open for ever."""
     # a modal question first: a report that opened meanwhile (Learn) is not in its way
     d = QApplication.activeModalWidget() or getattr(window, "_last_dialog", None)
     if d is None or not d.isVisible():
+        if tries > 0:
+            QTimer.singleShot(100, lambda: _close_dialog(window, accept, tries - 1))
         return
+    button = None
     if isinstance(d, QMessageBox):
-        d.button(
+        button = d.button(
             QMessageBox.StandardButton.Ok if accept else QMessageBox.StandardButton.Cancel
-        ).click()
+        )
+    if button is not None:
+        button.click()
     elif accept:
         d.accept()
     else:
