@@ -176,7 +176,8 @@ class _Source:
     def read(self, start: float = 0.0, end: float | None = None) -> np.ndarray:
         """Mono samples at the source rate from `start` to `end` seconds (None: to the end)."""
         sr = self.sample_rate
-        if start > 0 and self.stream.time_base is not None:
+        # a second read from the start of the file seeks back too (a first one needs no seek)
+        if (start > 0 or self.decoded_samples) and self.stream.time_base is not None:
             try:
                 self.container.seek(int(start / self.stream.time_base), stream=self.stream)
             except (av.error.FFmpegError, OverflowError) as exc:
