@@ -8,6 +8,8 @@ share the free width, the title two parts."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 
@@ -121,10 +123,19 @@ class ColumnFitter(QObject):
 
     def set_empty(self, empty: set[int]) -> None:
         self.empty = empty
-        self.measure()
+        # measuring reads every cell of the first rows (~30 ms for 300): again when rows were
+        # added among them, else at most every MEASURE_EVERY seconds while results stream in
+        n = min(self.view.model().rowCount(), self.SAMPLE)
+        now = time.monotonic()
+        if n != self._measured_rows or now - self._measured_at >= self.MEASURE_EVERY:
+            self._measured_rows, self._measured_at = n, now
+            self.measure()
         self.fit()
 
     SAMPLE = 300  # rows measured: enough for the columns' widths, cheap for a big library
+    MEASURE_EVERY = 2.0  # seconds
+    _measured_rows = -1
+    _measured_at = 0.0
 
     def measure(self) -> None:
         """The width of what each column shows, over the first rows (and their headers)."""
