@@ -121,13 +121,14 @@ class ColumnFitter(QObject):
             self.person_kept.discard(col)
         self.fit()
 
-    def set_empty(self, empty: set[int]) -> None:
+    def set_empty(self, empty: set[int], force: bool = False) -> None:
         self.empty = empty
         # measuring reads every cell of the first rows (~30 ms for 300): again when rows were
         # added among them, else at most every MEASURE_EVERY seconds while results stream in
+        # (and once more when the analysis is done: `force`)
         n = min(self.view.model().rowCount(), self.SAMPLE)
         now = time.monotonic()
-        if n != self._measured_rows or now - self._measured_at >= self.MEASURE_EVERY:
+        if force or n != self._measured_rows or now - self._measured_at >= self.MEASURE_EVERY:
             self._measured_rows, self._measured_at = n, now
             self.measure()
         self.fit()

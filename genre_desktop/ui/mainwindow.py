@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
 
     def _analysis_finished(self, cancelled: int) -> None:
         self._resort()  # every row in its place once the last result is in
+        self.columns.set_empty(self.model.empty_columns(), force=True)  # widths of the last
         self.refresh_genre_filter()
         self._update_errors()
 
