@@ -191,7 +191,10 @@ class Row:
     def plan(self) -> str:
         """What a write will do with this track, in a sentence (the details panel)."""
         if self.status == Status.ERROR:
-            return "Nothing: the file could not be read."
+            # a file that could not be read, or one whose write failed (read-only, in use)
+            if self.track.error or self.analysis is None:
+                return "Nothing: the file could not be read."
+            return "Nothing: writing to the file failed."
         if self.override is not None:
             return (
                 f"Write {'; '.join(self.override)} (your choice)."

@@ -292,7 +292,10 @@ class DetailsPanel(QWidget):
         else:
             self.play_button.setToolTip("Play 20 s from the middle (Space)")
         self.error.setVisible(bool(row is not None and row.error))
-        self.error.setText(f"Could not read this file: {row.error}" if row and row.error else "")
+        failed = "read" if row is None or row.track.error or row.analysis is None else "write"
+        self.error.setText(
+            f"Could not {failed} this file: {row.error}" if row and row.error else ""
+        )
         self.plan.setText(row.plan() if row is not None else "")
         self.album.setText(_album_line(row))
         if row is not None and row.analysis is None:

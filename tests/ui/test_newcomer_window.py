@@ -270,3 +270,8 @@ def test_an_apply_that_wrote_nothing_is_not_offered_for_undo(qtbot, tmp_path, wi
         f.chmod(0o644)
     message = window.statusBar().currentMessage()
     assert "Wrote 0" in message and "1 failed" in message and "undo" not in message.casefold()
+    # the panel says the write failed, not that the (analysed) file could not be read
+    window.view.selectRow(0)
+    qtbot.waitUntil(lambda: "read-only" in window.details.error.text(), timeout=5000)
+    assert window.details.error.text().startswith("Could not write this file")
+    assert window.model.rows[0].plan() == "Nothing: writing to the file failed."
