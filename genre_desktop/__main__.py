@@ -34,18 +34,36 @@ def main(argv: list[str] | None = None) -> int:
     utf8_streams()
     import os
 
-    from genre_desktop.cli import SUBCOMMANDS, run_cli
+    from genre_desktop.cli import SUBCOMMANDS, positionals, run_cli
 
-    positional = [a for a in argv if not a.startswith("-")]
+    positional = positionals(argv)  # an option's value ('--data-dir DIR') is not a path
     cli_flags = ("--version", "-V", "-h", "--help", "--self-test")
     if any(a in SUBCOMMANDS for a in positional) or any(a in cli_flags for a in argv):
         return run_cli(argv)
     if not all(os.path.exists(a) for a in positional):
         return run_cli(argv)  # argparse explains the unknown command
-    # the app, optionally with folders/files to add (as a file manager's "Open with" passes them)
+    # the app, optionally with folders/files to add (as a file manager's "Open with" passes
+    # them); --data-dir moves its library as it does the commands'
     from genre_desktop.ui.app import run_gui
 
-    return run_gui(argv)
+    return run_gui(app_arguments(argv))
+
+
+def app_arguments(argv: list[str]) -> list[str]:
+    """The app's arguments less `--data-dir DIR` (or `--data-dir=DIR`), which is set as
+    GENRE_DESKTOP_DATA_DIR, the variable the app and its workers read."""
+    import os
+
+    out: list[str] = []
+    it = iter(argv)
+    for a in it:
+        if a == "--data-dir":
+            os.environ["GENRE_DESKTOP_DATA_DIR"] = os.path.abspath(next(it, ""))
+        elif a.startswith("--data-dir="):
+            os.environ["GENRE_DESKTOP_DATA_DIR"] = os.path.abspath(a.split("=", 1)[1])
+        else:
+            out.append(a)
+    return out
 
 
 if __name__ == "__main__":

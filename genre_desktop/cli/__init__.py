@@ -63,7 +63,7 @@ def unknown_first_word(argv: list[str]) -> str | None:
     import difflib
     import os
 
-    words = _positionals(argv)
+    words = positionals(argv)
     if not words or words[0] in SUBCOMMANDS or os.path.exists(words[0]):
         return None
     first = words[0]
@@ -91,7 +91,7 @@ def _valued_options() -> set[str]:
     return out
 
 
-def _positionals(argv: list[str]) -> list[str]:
+def positionals(argv: list[str]) -> list[str]:
     """The words of argv that are neither options nor an option's value."""
     valued = _valued_options()
     words: list[str] = []

@@ -240,7 +240,7 @@ class GenreModel:
             if len(e) > features.SAMPLE_RATE * 0.25
         ]
         if not usable:
-            raise DecodeError("no audio could be decoded", path)
+            raise DecodeError(f"{audio.CORRUPT} (no audio in it)", path)
         loud = [(s, e) for s, e in usable if _rms(e) >= SILENCE_RMS]
         if len(loud) < self.windows and duration > 30:
             # silence (hidden tracks, quiet intros, long fades): look again between the spans

@@ -238,3 +238,31 @@ def test_classify_and_the_learn_report_keep_the_owners_words_whole_at_80_columns
     assert all(len(x) <= 80 for x in rows)
     # the genre column: the owner's words whole (not 'Blee…echno')
     assert all(any(f"  {w}  " in x for w in WORDS) for x in rows), text
+
+
+def test_the_app_takes_data_dir_before_its_folders(tmp_path):
+    """`genre-desktop --data-dir DIR FOLDER` starts the app with its library in DIR (the
+    option's value is not read as a folder to add, nor as a misspelt command)."""
+    import os
+    import subprocess
+    import sys
+
+    music = tmp_path / "music"
+    music.mkdir()
+    data = tmp_path / "elsewhere" / "lib"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "GENRE_DESKTOP_EXIT_AFTER_SHOW": "1",
+    }
+    env.pop("GENRE_DESKTOP_DATA_DIR", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "genre_desktop", "--data-dir", str(data), str(music)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "window shown" in proc.stdout
+    assert (data / "library.sqlite3").exists()
