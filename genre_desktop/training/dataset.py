@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from genre_desktop.core import audio, features
-from genre_desktop.core.labels import GENRES
+from genre_desktop.training.labels import GENRES
 
 _NUMBER = re.compile(r"(\d+)")
 

@@ -11,8 +11,8 @@ import keras
 import numpy as np
 
 from genre_desktop.core import audio, features
-from genre_desktop.core.labels import DISPLAY, GENRES
 from genre_desktop.training import report
+from genre_desktop.training.labels import DISPLAY, GENRES
 from genre_desktop.training.musicnn_keras import LABELS, pretrained
 
 MODEL_FILE = "genre_cnn.tflite"

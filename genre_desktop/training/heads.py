@@ -7,7 +7,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from genre_desktop.core.labels import GENRES
+from genre_desktop.training.labels import GENRES
 
 N_CLASSES = len(GENRES)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from genre_desktop.core.labels import GENRES
+from genre_desktop.training.labels import GENRES
 
 
 def classification_report(y_true: np.ndarray, probs: np.ndarray) -> dict:

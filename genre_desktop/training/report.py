@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from genre_desktop.core.labels import DISPLAY, GENRES
+from genre_desktop.training.labels import DISPLAY, GENRES
 
 
 def _confusion_png(cm: list[list[int]], title: str, path: Path) -> None:

@@ -33,7 +33,7 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from genre_desktop.core.labels import GENRES  # noqa: E402
+from genre_desktop.training.labels import GENRES  # noqa: E402
 
 SEED = 1234
 SPLIT_SEEDS = (1234, 1235, 1236)
@@ -381,9 +381,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import keras
 
-    from genre_desktop.core.labels import DISPLAY
     from genre_desktop.training import export, extract
     from genre_desktop.training.dataset import find_clips, find_songs
+    from genre_desktop.training.labels import DISPLAY
 
     t_start = time.time()
     keras.utils.set_random_seed(SEED)
