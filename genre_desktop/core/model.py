@@ -100,6 +100,21 @@ def spans_for(
     return [(float(s), length) for s in np.linspace(lo, hi, n)]
 
 
+def reads_with_stretch(
+    spans: list[tuple[float, float]], duration: float, stretch: float
+) -> tuple[int, list[tuple[float, float]]]:
+    """The (start, length) reads of one pass over a file: the windows' spans, the one nearest
+    the middle lengthened to a `stretch` starting at or before it (k, its index; -1 and the
+    spans as they are when there is no stretch)."""
+    reads = list(spans)
+    if stretch <= 0:
+        return -1, reads
+    k = int(np.argmin([abs(s + n / 2 - duration / 2) for s, n in spans]))
+    start = max(0.0, min(spans[k][0], duration - stretch))
+    reads[k] = (start, max(stretch, spans[k][1]))
+    return k, reads
+
+
 @contextlib.contextmanager
 def _quiet_native_stderr():
     """Silence C-level stderr (file descriptor 2) for a moment: LiteRT prints "INFO: Created
@@ -223,11 +238,7 @@ class GenreModel:
         if duration is None or duration <= 0:
             duration = audio.probe(path).duration
         spans = spans_for(duration, self.windows)
-        k, reads = -1, list(spans)
-        if stretch > 0:
-            k = int(np.argmin([abs(s + n / 2 - duration / 2) for s, n in spans]))
-            start = max(0.0, min(spans[k][0], duration - stretch))
-            reads[k] = (start, max(stretch, spans[k][1]))
+        k, reads = reads_with_stretch(spans, duration, stretch)
         excerpts = audio.load_excerpts(path, features.SAMPLE_RATE, reads)
         y = None
         if k >= 0:
